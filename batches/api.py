@@ -1,0 +1,58 @@
+"""Batch endpoints: upload a batch (multipart, repeated `files`), list and read batches."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+
+from batches.models import Batch
+from batches.serializers import BatchSerializer, BatchUploadSerializer
+from batches.services import create_batch
+from receipts.models import Receipt
+
+
+class UploadRateThrottle(UserRateThrottle):
+    scope = "uploads"
+
+
+def own_batches(user):
+    return (
+        Batch.objects.filter(user=user)
+        .with_progress()
+        .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by("created_at")))
+    )
+
+
+class BatchListCreate(generics.ListAPIView):
+    serializer_class = BatchSerializer
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        return own_batches(self.request.user)
+
+    def get_throttles(self):
+        return [UploadRateThrottle()] if self.request.method == "POST" else super().get_throttles()
+
+    @extend_schema(
+        request={"multipart/form-data": BatchUploadSerializer},
+        responses={201: BatchSerializer, 400: OpenApiResponse(description="No files, or too many.")},
+    )
+    def post(self, request):
+        try:
+            batch = create_batch(request.user, request.FILES.getlist("files"), source=Batch.Source.API)
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        data = BatchSerializer(own_batches(request.user).get(pk=batch.pk)).data
+        headers = {"Location": reverse("api-batch-detail", args=[batch.pk])}
+        return Response(data, status=status.HTTP_201_CREATED, headers=headers)
+
+
+class BatchDetail(generics.RetrieveAPIView):
+    serializer_class = BatchSerializer
+
+    def get_queryset(self):
+        return own_batches(self.request.user)

@@ -1,0 +1,127 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class BatchQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Annotate each batch with its receipt counts, in the same query as the batches."""
+        from receipts.models import Receipt
+
+        # Aggregating queries drop Meta.ordering, so the order is restated here.
+        return self.order_by("-created_at").annotate(
+            receipts_total=Count("receipts"),
+            receipts_completed=Count("receipts", filter=Q(receipts__status=Receipt.Status.COMPLETED)),
+            receipts_failed=Count("receipts", filter=Q(receipts__status=Receipt.Status.FAILED)),
+        )
+
+
+class Progress:
+    """How far a batch has come, counted from its receipts (never from stored counters)."""
+
+    def __init__(self, total, completed, failed):
+        self.total = total
+        self.completed = completed
+        self.failed = failed
+
+    @property
+    def processed(self):
+        return self.completed + self.failed
+
+    @property
+    def pending(self):
+        return self.total - self.processed
+
+    @property
+    def percent(self):
+        return round(100 * self.processed / self.total) if self.total else 100
+
+    def __repr__(self):
+        return f"<Progress {self.processed}/{self.total} failed={self.failed}>"
+
+
+class Batch(models.Model):
+    class Status(models.TextChoices):
+        PROCESSING = "processing"
+        COMPLETED = "completed"
+        COMPLETED_WITH_ERRORS = "completed_with_errors"
+
+    class Source(models.TextChoices):
+        WEB = "web"
+        API = "api"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches")
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.PROCESSING)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "batches"
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"Batch {self.id} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("batches:detail", args=[self.id])
+
+    @property
+    def is_finished(self):
+        return self.status != self.Status.PROCESSING
+
+    def progress(self):
+        """Counts from the receipts; uses annotations from with_progress() when present."""
+        if hasattr(self, "receipts_total"):
+            return Progress(self.receipts_total, self.receipts_completed, self.receipts_failed)
+        from receipts.models import Receipt
+
+        counts = self.receipts.aggregate(
+            total=Count("id"),
+            completed=Count("id", filter=Q(status=Receipt.Status.COMPLETED)),
+            failed=Count("id", filter=Q(status=Receipt.Status.FAILED)),
+        )
+        return Progress(counts["total"], counts["completed"], counts["failed"])
+
+    def finish_if_done(self):
+        """Close the batch once no receipt is waiting or running. Safe to call from any worker."""
+        from receipts.models import Receipt
+
+        if self.receipts.filter(status__in=Receipt.PENDING_STATUSES).exists():
+            return False
+        failed = self.receipts.filter(status=Receipt.Status.FAILED).exists()
+        status = self.Status.COMPLETED_WITH_ERRORS if failed else self.Status.COMPLETED
+        finished_at = timezone.now()
+        updated = Batch.objects.filter(pk=self.pk, status=self.Status.PROCESSING).update(
+            status=status, finished_at=finished_at
+        )
+        if updated:
+            self.status, self.finished_at = status, finished_at
+        return bool(updated)
+
+    def reopen(self):
+        """A receipt of a finished batch was queued again: the batch is processing once more."""
+        Batch.objects.filter(pk=self.pk).exclude(status=self.Status.PROCESSING).update(
+            status=self.Status.PROCESSING, finished_at=None
+        )
+        self.status, self.finished_at = self.Status.PROCESSING, None
+
+    def totals_by_currency(self):
+        """Sum of completed receipts' totals per currency, for the finished batch's summary."""
+        from receipts.models import Receipt
+
+        rows = (
+            self.receipts.filter(status=Receipt.Status.COMPLETED, total__isnull=False)
+            .values("currency")
+            .annotate(amount=models.Sum("total"), count=Count("id"))
+            .order_by("currency")
+        )
+        return list(rows)

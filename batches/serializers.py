@@ -1,0 +1,43 @@
+from rest_framework import serializers
+
+from batches.models import Batch
+from receipts.serializers import ReceiptSerializer
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    total = serializers.SerializerMethodField()
+    processed = serializers.SerializerMethodField()
+    completed = serializers.SerializerMethodField()
+    failed = serializers.SerializerMethodField()
+    receipts = ReceiptSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Batch
+        fields = [
+            "id", "status", "total", "processed", "completed", "failed",
+            "created_at", "finished_at", "receipts",
+        ]
+        read_only_fields = fields
+
+    def progress(self, batch):
+        if not hasattr(batch, "_progress"):
+            batch._progress = batch.progress()
+        return batch._progress
+
+    def get_total(self, batch) -> int:
+        return self.progress(batch).total
+
+    def get_processed(self, batch) -> int:
+        return self.progress(batch).processed
+
+    def get_completed(self, batch) -> int:
+        return self.progress(batch).completed
+
+    def get_failed(self, batch) -> int:
+        return self.progress(batch).failed
+
+
+class BatchUploadSerializer(serializers.Serializer):
+    """Documents the multipart body; the files themselves go straight to create_batch."""
+
+    files = serializers.ListField(child=serializers.FileField(), help_text="One or more receipt files.")

@@ -1,0 +1,85 @@
+"""Pages: upload, the batch page with its live progress partial, and the batch history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from batches.forms import UploadForm
+from batches.models import Batch
+from batches.services import create_batch
+from receipts.jobs import enqueue_receipts
+from receipts.models import Receipt
+
+HTMX_STOP_POLLING = 286
+
+
+def get_own_batch(user, batch_id):
+    receipts = Receipt.objects.order_by("created_at", "original_filename")
+    queryset = Batch.objects.filter(user=user).prefetch_related(Prefetch("receipts", queryset=receipts))
+    return get_object_or_404(queryset, pk=batch_id)
+
+
+@login_required
+def upload(request):
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
+        try:
+            batch = create_batch(request.user, form.cleaned_data["files"], source=Batch.Source.WEB)
+        except ValidationError as exc:
+            form.add_error("files", exc)
+        else:
+            if not batch.enqueued:
+                messages.warning(
+                    request, "Your receipts are saved. Processing is delayed and will start shortly."
+                )
+            return redirect(batch)
+    return render(request, "batches/upload.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def batch_list(request):
+    batches = Batch.objects.filter(user=request.user).with_progress()
+    page = Paginator(batches, 20).get_page(request.GET.get("page"))
+    return render(request, "batches/list.html", {"page": page})
+
+
+@login_required
+def batch_detail(request, batch_id):
+    batch = get_own_batch(request.user, batch_id)
+    context = {"batch": batch, "progress": batch.progress()}
+    if request.htmx:
+        response = render(request, "batches/_progress.html", context)
+        if batch.is_finished:
+            response.status_code = HTMX_STOP_POLLING
+        return response
+    return render(request, "batches/detail.html", context)
+
+
+@login_required
+@require_POST
+def retry_failed(request, batch_id):
+    """Queue every failed receipt of the batch again (the batch page's "Retry all failed")."""
+    batch = get_own_batch(request.user, batch_id)
+    retried = [r for r in batch.receipts.filter(status=Receipt.Status.FAILED) if r.requeue(request.user, "batch page")]
+    enqueue_receipts(retried)
+    return redirect_or_partial(request, batch_id)
+
+
+@login_required
+@require_POST
+def retry_receipt(request, batch_id, receipt_id):
+    receipt = get_object_or_404(Receipt, pk=receipt_id, batch_id=batch_id, user=request.user)
+    if receipt.requeue(request.user, "batch page"):
+        enqueue_receipts([receipt])
+    return redirect_or_partial(request, batch_id)
+
+
+def redirect_or_partial(request, batch_id):
+    if request.htmx:
+        batch = get_own_batch(request.user, batch_id)
+        return render(request, "batches/_progress.html", {"batch": batch, "progress": batch.progress()})
+    return redirect("batches:detail", batch_id=batch_id)

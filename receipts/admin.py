@@ -1,0 +1,46 @@
+from django.contrib import admin, messages
+
+from receipts.jobs import enqueue_receipts
+from receipts.models import ProcessingLog, Receipt
+
+
+class ProcessingLogInline(admin.TabularInline):
+    model = ProcessingLog
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "attempt", "level", "event", "message"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_filename", "status", "merchant", "date", "total", "currency",
+        "needs_review", "attempts", "user", "created_at",
+    ]
+    list_filter = ["status", "needs_review", "error_kind", "currency"]
+    search_fields = ["original_filename", "merchant", "sha256"]
+    readonly_fields = [
+        "id", "batch", "user", "file", "original_filename", "size", "content_type", "sha256",
+        "attempts", "error_kind", "error", "ocr_source", "timings", "duplicate_of",
+        "created_at", "enqueued_at", "started_at", "finished_at",
+    ]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    inlines = [ProcessingLogInline]
+    actions = ["retry_selected"]
+
+    @admin.action(description="Retry selected receipts")
+    def retry_selected(self, request, queryset):
+        """Queue the failed ones again; receipts in any other state are left as they are."""
+        retried = [r for r in queryset.filter(status=Receipt.Status.FAILED) if r.requeue(request.user, "admin")]
+        enqueue_receipts(retried)
+        skipped = queryset.count() - len(retried)
+        message = f"Retried {len(retried)} failed receipt{'s' if len(retried) != 1 else ''}."
+        if skipped:
+            message += f" {skipped} not failed, left as they were."
+        self.message_user(request, message, messages.SUCCESS if retried else messages.WARNING)

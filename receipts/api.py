@@ -1,0 +1,44 @@
+"""Receipt endpoints: read one receipt, retry a failed one."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
+
+from receipts.jobs import enqueue_receipts
+from receipts.models import Receipt
+from receipts.serializers import ReceiptSerializer
+
+
+class RetryRateThrottle(UserRateThrottle):
+    scope = "retries"
+
+
+class ReceiptDetail(generics.RetrieveAPIView):
+    serializer_class = ReceiptSerializer
+
+    def get_queryset(self):
+        return Receipt.objects.filter(user=self.request.user)
+
+
+class ReceiptRetry(APIView):
+    throttle_classes = [RetryRateThrottle]
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: ReceiptSerializer,
+            404: OpenApiResponse(description="No such receipt of yours."),
+            409: OpenApiResponse(description="The receipt is not failed, so there is nothing to retry."),
+        },
+    )
+    def post(self, request, pk):
+        receipt = generics.get_object_or_404(Receipt.objects.filter(user=request.user), pk=pk)
+        if not receipt.requeue(requested_by=request.user, reason="API"):
+            return Response(
+                {"detail": f"Only failed receipts can be retried; this one is {receipt.status}."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        enqueue_receipts([receipt])
+        return Response(ReceiptSerializer(receipt).data, status=status.HTTP_202_ACCEPTED)

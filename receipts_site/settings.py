@@ -1,0 +1,229 @@
+"""Settings, all read here from environment variables, each with a default that works locally.
+
+Code elsewhere reads `settings.X`, never `os.environ`, so this file is the whole list of knobs.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# Debug pages show settings and code: only for a developer's own machine.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# Signing key for sessions and tokens; production must set it.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not env_bool("DJANGO_ALLOW_INSECURE_KEY", False):
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for a local development server)."
+        )
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+# Host names this site answers to, comma separated.
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+# Origins trusted for CSRF behind a proxy, e.g. https://receipts.example.com.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "django_rq",
+    "storages",
+    "receipts",
+    "batches",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "receipts_site.middleware.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "receipts_site.urls"
+WSGI_APPLICATION = "receipts_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "receipts_site.context_processors.upload_limits",
+            ],
+        },
+    },
+]
+
+# Database: SQLite file in the project by default; postgres://user@host:5432/name in production.
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several workers write at once: WAL lets readers go on, IMMEDIATE takes the write lock at
+    # BEGIN (no deadlocked upgrades), and the timeout makes writers wait instead of failing.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Redis carries the job queue and the cache; the database stays the source of truth.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Seconds one receipt may take before its job is stopped and the receipt fails.
+RECEIPT_JOB_TIMEOUT = env_int("RECEIPT_JOB_TIMEOUT", 180)
+# Automatic retries for transient errors, and the wait before each (exponential backoff).
+RECEIPT_RETRY_INTERVALS = [int(s) for s in env_list("RECEIPT_RETRY_INTERVALS", ["5", "30", "120"])]
+RQ_QUEUES = {
+    "receipts": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": RECEIPT_JOB_TIMEOUT},
+}
+RQ_SHOW_ADMIN_LINK = True
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "receipts"),
+        "TIMEOUT": 60 * 60 * 24 * 30,
+    }
+}
+
+# Files: local disk by default; set STORAGE_BACKEND=storages.backends.s3.S3Storage (and the
+# AWS_* variables django-storages reads) for S3-compatible object storage.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+STATIC_URL = "/static/"
+STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True
+
+# Upload limits, enforced by the server and mirrored in the browser.
+RECEIPT_MAX_FILE_BYTES = env_int("RECEIPT_MAX_FILE_BYTES", 20 * 1024 * 1024)
+RECEIPT_MAX_FILES_PER_BATCH = env_int("RECEIPT_MAX_FILES_PER_BATCH", 100)
+RECEIPT_MAX_PIXELS = env_int("RECEIPT_MAX_PIXELS", 60_000_000)
+RECEIPT_MAX_PDF_PAGES = env_int("RECEIPT_MAX_PDF_PAGES", 20)
+# Receipts one user may have waiting in the queue, so one account cannot starve everyone.
+RECEIPT_MAX_PENDING_PER_USER = env_int("RECEIPT_MAX_PENDING_PER_USER", 1000)
+# A receipt processing longer than this (seconds) is taken to be lost with its worker.
+RECEIPT_STUCK_AFTER = env_int("RECEIPT_STUCK_AFTER", RECEIPT_JOB_TIMEOUT + 60)
+# Django reads request bodies up to this size; a full batch must fit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = RECEIPT_MAX_FILES_PER_BATCH + 1
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        # Batch uploads per user; each can carry RECEIPT_MAX_FILES_PER_BATCH files.
+        "uploads": os.environ.get("RECEIPT_UPLOAD_RATE", "60/hour"),
+        "retries": os.environ.get("RECEIPT_RETRY_RATE", "600/hour"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Receipts API",
+    "DESCRIPTION": "Upload receipts in batches and read their merchant, date, totals and items.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Served from our own static files: no CDN, and the page passes our CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "batches:upload"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# Behind TLS in production: secure cookies, HSTS and the proxy's scheme header.
+SECURE = env_bool("DJANGO_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}

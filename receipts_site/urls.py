@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from batches import api as batch_api
+from receipts import api as receipt_api
+
+api = [
+    path("batches", batch_api.BatchListCreate.as_view(), name="api-batches"),
+    path("batches/<uuid:pk>", batch_api.BatchDetail.as_view(), name="api-batch-detail"),
+    path("receipts/<uuid:pk>", receipt_api.ReceiptDetail.as_view(), name="api-receipt-detail"),
+    path("receipts/<uuid:pk>/retry", receipt_api.ReceiptRetry.as_view(), name="api-receipt-retry"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("admin/rq/", include("django_rq.urls")),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", include(api)),
+    path("receipts/", include("receipts.urls")),
+    path("", include("batches.urls")),
+]
