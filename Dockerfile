@@ -1,0 +1,20 @@
+# Production image: gunicorn serving the app; the same image runs workers and the sweep.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 OMP_THREAD_LIMIT=1 PORT=8000
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+COPY . .
+RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0 \
+    && useradd --system --uid 10001 --home /app receipts \
+    && mkdir -p /app/media && chown receipts /app/media
+
+USER receipts
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn receipts_site.wsgi --bind 0.0.0.0:${PORT} --workers 3 --timeout 120 --access-logfile -"]
