@@ -1,5 +1,6 @@
 """Settings for the test suite: the real settings, with test-only defaults filled in first."""
 
+import hashlib
 import os
 
 os.environ.setdefault("DJANGO_ALLOW_INSECURE_KEY", "1")
@@ -11,3 +12,9 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# One test database per checkout, so two checkouts on one machine can run their suites at once.
+DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(  # noqa: F405
+    "TEST_DATABASE_NAME",
+    f"test_receipts_{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]}",  # noqa: F405
+)
