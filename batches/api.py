@@ -7,16 +7,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 
 from batches.models import Batch
 from batches.serializers import BatchSerializer, BatchUploadSerializer
-from batches.services import create_batch
+from batches.services import PROCESSING_DELAYED, TooManyPending, create_batch
 from receipts.models import Receipt
-
-
-class UploadRateThrottle(UserRateThrottle):
-    scope = "uploads"
+from receipts_site.throttling import UploadRateThrottle
 
 
 def own_batches(user):
@@ -39,14 +35,26 @@ class BatchListCreate(generics.ListAPIView):
 
     @extend_schema(
         request={"multipart/form-data": BatchUploadSerializer},
-        responses={201: BatchSerializer, 400: OpenApiResponse(description="No files, or too many.")},
+        responses={
+            201: BatchSerializer,
+            400: OpenApiResponse(description="No files, or more than the per-batch limit."),
+            429: OpenApiResponse(description="Too many uploads, or too many receipts waiting."),
+        },
     )
     def post(self, request):
         try:
             batch = create_batch(request.user, request.FILES.getlist("files"), source=Batch.Source.API)
+        except TooManyPending as exc:
+            return Response(
+                {"detail": " ".join(exc.messages)},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": "60"},
+            )
         except ValidationError as exc:
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
         data = BatchSerializer(own_batches(request.user).get(pk=batch.pk)).data
+        if not batch.enqueued:
+            data["notice"] = PROCESSING_DELAYED
         headers = {"Location": reverse("api-batch-detail", args=[batch.pk])}
         return Response(data, status=status.HTTP_201_CREATED, headers=headers)
 

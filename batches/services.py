@@ -17,6 +17,7 @@ from receipts.models import Receipt
 from receipts.ocr import UnreadableFile
 
 MAX_FILENAME_LENGTH = 255
+PROCESSING_DELAYED = "Your receipts are saved. Processing is delayed and will start shortly."
 
 
 def clean_filename(name):
@@ -34,6 +35,22 @@ def clean_filename(name):
         extension = extension[:16]
         name = stem[: MAX_FILENAME_LENGTH - len(extension) - 1] + "…" + extension
     return name
+
+
+class TooManyPending(ValidationError):
+    """The user already has as many receipts waiting as one account may have."""
+
+
+def check_pending_limit(user, adding):
+    """One account cannot fill the queue and starve everyone else."""
+    limit = settings.RECEIPT_MAX_PENDING_PER_USER
+    pending = Receipt.objects.filter(user=user, status__in=Receipt.PENDING_STATUSES).count()
+    if pending + adding > limit:
+        raise TooManyPending(
+            f"You have {pending} receipts waiting to be read and the limit is {limit}; "
+            "please send these once some have finished.",
+            code="too_many_pending",
+        )
 
 
 def check_batch_size(files):
@@ -78,10 +95,12 @@ def create_batch(user, files, source=Batch.Source.WEB):
     Raises ValidationError for the request as a whole (no files, too many). A single bad file
     does not: it becomes a failed receipt with its reason, and the rest of the batch proceeds.
     The jobs are enqueued only after the rows are committed, so a worker never looks for a
-    receipt that is not there yet. `batch.enqueued` tells whether the queue took them.
+    receipt that is not there yet. `batch.enqueued` tells whether the queue took them; when
+    it did not, the receipts wait in the database for the recovery sweep.
     """
     files = list(files)
     check_batch_size(files)
+    check_pending_limit(user, len(files))
     with transaction.atomic():
         batch = Batch.objects.create(user=user, source=source)
         receipts = []

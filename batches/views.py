@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from batches.api import PROCESSING_DELAYED
 from batches.forms import UploadForm
 from batches.models import Batch
 from batches.services import create_batch
@@ -33,9 +34,7 @@ def upload(request):
             form.add_error("files", exc)
         else:
             if not batch.enqueued:
-                messages.warning(
-                    request, "Your receipts are saved. Processing is delayed and will start shortly."
-                )
+                messages.warning(request, PROCESSING_DELAYED)
             return redirect(batch)
     return render(request, "batches/upload.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -3,16 +3,12 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from receipts.jobs import enqueue_receipts
 from receipts.models import Receipt
 from receipts.serializers import ReceiptSerializer
-
-
-class RetryRateThrottle(UserRateThrottle):
-    scope = "retries"
+from receipts_site.throttling import RetryRateThrottle
 
 
 class ReceiptDetail(generics.RetrieveAPIView):

@@ -25,8 +25,6 @@ from receipts.models import Receipt
 logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "receipts"
-# Receipts queued this recently may still have their job on its way to Redis.
-QUEUED_GRACE_SECONDS = 10
 SWEEP_LIMIT = 5000
 LIVE_JOB_STATUSES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 TRANSIENT_ERRORS = (pipeline.TransientError, DatabaseError, OSError, RedisError)
@@ -138,7 +136,7 @@ def requeue_lost_receipts():
         for receipt in Receipt.objects.filter(status=Receipt.Status.PROCESSING, started_at__lt=stuck_before)
         if receipt.release_stuck(settings.RECEIPT_STUCK_AFTER)
     ]
-    grace_before = now - timedelta(seconds=QUEUED_GRACE_SECONDS)
+    grace_before = now - timedelta(seconds=settings.RECEIPT_REQUEUE_GRACE)
     waiting = list(
         Receipt.objects.filter(status=Receipt.Status.QUEUED)
         .filter(Q(enqueued_at__isnull=True, created_at__lt=grace_before) | Q(enqueued_at__lt=grace_before))

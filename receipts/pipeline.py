@@ -83,7 +83,8 @@ def read_and_save(receipt):
         data,
         receipt.content_type,
         max_pages=settings.RECEIPT_MAX_PDF_PAGES,
-        timeout=max(settings.RECEIPT_JOB_TIMEOUT - 10, 5),
+        # Tesseract is stopped a little before the job would be, so the reason is ours.
+        timeout=max(settings.RECEIPT_JOB_TIMEOUT * 0.8, 1),
     )
     for step, seconds in ocr.steps:
         receipt.log(step, f"{step} took {seconds:.2f}s.", seconds=round(seconds, 3))

@@ -111,6 +111,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Shown in pg_stat_activity, so an operator can tell web and worker connections apart.
+    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = os.environ.get(
+        "DATABASE_APPLICATION_NAME", "receipts"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -162,6 +166,11 @@ RECEIPT_MAX_PDF_PAGES = env_int("RECEIPT_MAX_PDF_PAGES", 20)
 RECEIPT_MAX_PENDING_PER_USER = env_int("RECEIPT_MAX_PENDING_PER_USER", 1000)
 # A receipt processing longer than this (seconds) is taken to be lost with its worker.
 RECEIPT_STUCK_AFTER = env_int("RECEIPT_STUCK_AFTER", RECEIPT_JOB_TIMEOUT + 60)
+# The sweep leaves receipts queued this recently alone: their job may still be on its way.
+RECEIPT_REQUEUE_GRACE = env_int("RECEIPT_REQUEUE_GRACE", 10)
+# API uploads (batches) and retries per user; DRF rate syntax.
+RECEIPT_UPLOAD_RATE = os.environ.get("RECEIPT_UPLOAD_RATE", "60/hour")
+RECEIPT_RETRY_RATE = os.environ.get("RECEIPT_RETRY_RATE", "600/hour")
 # Django reads request bodies up to this size; a full batch must fit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -176,11 +185,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {
-        # Batch uploads per user; each can carry RECEIPT_MAX_FILES_PER_BATCH files.
-        "uploads": os.environ.get("RECEIPT_UPLOAD_RATE", "60/hour"),
-        "retries": os.environ.get("RECEIPT_RETRY_RATE", "600/hour"),
-    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Receipts API",
