@@ -70,7 +70,7 @@ def read_file(receipt):
     except FileNotFoundError:
         raise UnreadableFile("The uploaded file is missing from storage.") from None
     except OSError as exc:
-        raise TransientError(f"Could not read the file from storage: {exc}") from exc
+        raise TransientError(f"Could not read the file from storage ({exc.strerror or type(exc).__name__})") from exc
     receipt.log("read_file", f"Read {len(data):,} bytes.", seconds=round(time.monotonic() - started, 3))
     return data
 

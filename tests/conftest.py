@@ -5,8 +5,10 @@ of its own (locked with a key), so two runs on one machine never see each other'
 """
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from tests.receipt_images import receipt_png
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 LOCK_KEY = "receipts-test-run-lock"
+# How this run's workers name their PostgreSQL connections (see pg_stat_activity).
+WORKER_APPLICATION_NAME = f"receipts-test-worker-{os.getpid()}"
 
 
 def claim_redis_database(base_url):
@@ -58,13 +62,18 @@ def pytest_unconfigure(config):
         subprocess.run(["rm", "-rf", str(media)], check=False)
 
 
-@pytest.fixture(autouse=True)
-def empty_redis():
-    """Each test starts with an empty queue and cache (the run's lock key stays)."""
+def empty_redis_database():
+    """Delete every key of this run's Redis database but the run's lock."""
     client = redis.Redis.from_url(settings.REDIS_URL)
     for key in client.scan_iter(count=1000):
         if key != LOCK_KEY.encode():
             client.delete(key)
+
+
+@pytest.fixture(autouse=True)
+def empty_redis():
+    """Each test starts with an empty queue and cache."""
+    empty_redis_database()
     yield
 
 
@@ -77,6 +86,7 @@ def worker_environment():
         REDIS_URL=settings.REDIS_URL,
         MEDIA_ROOT=settings.MEDIA_ROOT,
         OMP_THREAD_LIMIT="1",
+        DATABASE_APPLICATION_NAME=WORKER_APPLICATION_NAME,
     )
     return env
 
@@ -89,10 +99,10 @@ def manage_command(*args):
 def run_worker(transactional_db):
     """Run a real RQ worker in a subprocess until the queue is empty."""
 
-    def run(timeout=240):
+    def run(timeout=240, **extra_env):
         result = subprocess.run(
             manage_command("rqworker", "receipts", "--burst", "--with-scheduler"),
-            env=worker_environment(),
+            env={**worker_environment(), **{key: str(value) for key, value in extra_env.items()}},
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -102,6 +112,41 @@ def run_worker(transactional_db):
         return result
 
     return run
+
+
+def wait_for(predicate, timeout=120, interval=0.05, message="condition"):
+    """Poll until predicate() is true; for waiting on real processes, never for timing."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout}s waiting for {message}.")
+
+
+@pytest.fixture
+def worker_processes(transactional_db):
+    """Start long-running RQ workers in their own process groups; all are killed at the end."""
+    started = []
+
+    def start(**extra_env):
+        env = {**worker_environment(), **{key: str(value) for key, value in extra_env.items()}}
+        process = subprocess.Popen(
+            manage_command("rqworker", "receipts", "--with-scheduler"),
+            env=env,
+            cwd=PROJECT_DIR,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 @pytest.fixture

@@ -51,3 +51,9 @@ def image_bytes(image, fmt):
     buffer = io.BytesIO()
     image.save(buffer, fmt)
     return buffer.getvalue()
+
+
+def long_receipt_png(lines=70):
+    """A tall, dense receipt that takes Tesseract a few seconds: for catching a job mid-OCR."""
+    items = [(f"ITEM NUMBER {n:03d} FRESH", f"{n}.{n % 10}9") for n in range(lines)]
+    return image_bytes(render_lines(receipt_lines(merchant="LONG STORE", items=items), size=34), "PNG")
