@@ -1,0 +1,135 @@
+"""Hostile and broken files: each fails alone with a clear reason; the rest of the batch goes on."""
+
+import os
+
+import pytest
+from django.test import override_settings
+
+from batches.models import Batch
+from batches.services import clean_filename, create_batch
+from receipts.models import Receipt
+from tests.conftest import upload
+from tests.hostile_files import (
+    broken_pdf,
+    decompression_bomb_png,
+    encrypted_pdf,
+    pdf_with_pages,
+    truncated_jpeg,
+)
+from tests.receipt_images import receipt_png
+
+REFUSED_AT_UPLOAD = [
+    ("empty.jpg", b"", "This file is empty."),
+    ("notes.jpg", b"Lunch 12.50\nTaxi 30.00\n", "This file is not an image or a PDF (it looks like plain text)."),
+    (
+        "page.png",
+        b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>",
+        "This file is not an image or a PDF (it looks like a web page or markup).",
+    ),
+    ("noise.jpg", os.urandom(4096), "This file is not an image or a PDF (its contents are not a known format)."),
+    ("bomb.png", decompression_bomb_png(), "This image claims more pixels than the limit of 60,000,000; it was not opened."),
+    ("broken.pdf", broken_pdf(), "This PDF is damaged and cannot be read."),
+    ("locked.pdf", encrypted_pdf(), "This PDF is protected by a password and cannot be read."),
+    ("huge.pdf", pdf_with_pages(3000), "This PDF has 3000 pages; the limit is 20."),
+]
+
+
+@pytest.mark.parametrize("name,data,reason", REFUSED_AT_UPLOAD, ids=[case[0] for case in REFUSED_AT_UPLOAD])
+def test_hostile_file_fails_alone_at_upload(user, transactional_db, name, data, reason):
+    batch = create_batch(user, [upload(name, data), upload("good.png", receipt_png(), "image/png")])
+
+    bad = batch.receipts.get(original_filename=name)
+    assert bad.status == Receipt.Status.FAILED
+    assert bad.error == reason
+    assert bad.error_kind == Receipt.ErrorKind.UNREADABLE
+    assert batch.receipts.get(original_filename="good.png").status == Receipt.Status.QUEUED
+
+
+def test_type_is_decided_by_bytes_not_by_name_or_browser(user, transactional_db):
+    batch = create_batch(user, [upload("photo.pdf", receipt_png(), "application/pdf")])
+
+    receipt = batch.receipts.get()
+    assert receipt.status == Receipt.Status.QUEUED
+    assert receipt.content_type == "image/png"
+    assert receipt.file.name.endswith(".png")
+
+
+def test_image_over_the_pixel_limit_is_refused(user, transactional_db, settings):
+    settings.RECEIPT_MAX_PIXELS = 1000
+
+    batch = create_batch(user, [upload("big.png", receipt_png(), "image/png")])
+
+    receipt = batch.receipts.get()
+    assert receipt.status == Receipt.Status.FAILED
+    assert receipt.error.startswith("This image is ") and receipt.error.endswith("the limit is 1,000 pixels.")
+
+
+@override_settings(RECEIPT_MAX_FILE_BYTES=1024 * 1024)
+def test_file_over_the_size_limit_fails_without_being_stored(user, transactional_db):
+    batch = create_batch(user, [upload("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (1024 * 1024 + 10))])
+
+    receipt = batch.receipts.get()
+    assert receipt.status == Receipt.Status.FAILED
+    assert receipt.error_kind == Receipt.ErrorKind.TOO_LARGE
+    assert receipt.error == "This file is 1.0 MB; the limit is 1 MB."
+    assert not receipt.file
+
+
+def test_broken_files_fail_alone_in_a_processed_batch(user, receipt_files, run_worker):
+    hostile = [upload(name, data) for name, data, _ in REFUSED_AT_UPLOAD]
+    hostile.append(upload("truncated.jpg", truncated_jpeg(), "image/jpeg"))
+    batch = create_batch(user, receipt_files(2) + hostile)
+
+    result = run_worker()
+
+    assert result.returncode == 0
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.COMPLETED_WITH_ERRORS
+    progress = batch.progress()
+    assert (progress.total, progress.completed, progress.failed) == (11, 2, 9)
+    truncated = batch.receipts.get(original_filename="truncated.jpg")
+    assert truncated.error == "This image is damaged or incomplete and cannot be read."
+    assert truncated.attempts == 1
+
+
+@pytest.mark.parametrize(
+    "raw,stored",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\win.ini", "win.ini"),
+        ("re\x00ce\x1bipt\n.png", "receipt.png"),
+        ("квитанция 收据.jpg", "квитанция 收据.jpg"),
+        ("", "unnamed"),
+        ("...", "unnamed"),
+    ],
+)
+def test_filenames_are_cleaned(raw, stored):
+    assert clean_filename(raw) == stored
+
+
+def test_long_filename_keeps_its_extension():
+    name = clean_filename("a" * 300 + ".jpeg")
+
+    assert len(name) == 255
+    assert name.endswith("….jpeg")
+
+
+def test_hostile_filename_is_stored_safely_and_shown_escaped(logged_in_client, user, transactional_db):
+    name = "<img src=x onerror=alert(1)>../../x.png"
+    batch = create_batch(user, [upload(name, receipt_png(), "image/png")])
+    receipt = batch.receipts.get()
+
+    page = logged_in_client.get(f"/batches/{batch.id}/").content.decode()
+
+    assert receipt.original_filename == "x.png"
+    assert receipt.file.name == f"receipts/{user.id}/{receipt.id}.png"
+    assert "<img src=x" not in page
+
+
+def test_markup_filename_is_escaped(logged_in_client, user, transactional_db):
+    batch = create_batch(user, [upload("<b onmouseover=steal()>bold.png", receipt_png(), "image/png")])
+
+    page = logged_in_client.get(f"/batches/{batch.id}/").content.decode()
+
+    assert "&lt;b onmouseover=steal()&gt;bold.png" in page
+    assert "<b onmouseover" not in page
