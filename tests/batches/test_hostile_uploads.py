@@ -27,7 +27,11 @@ REFUSED_AT_UPLOAD = [
         "This file is not an image or a PDF (it looks like a web page or markup).",
     ),
     ("noise.jpg", os.urandom(4096), "This file is not an image or a PDF (its contents are not a known format)."),
-    ("bomb.png", decompression_bomb_png(), "This image claims more pixels than the limit of 60,000,000; it was not opened."),
+    (
+        "bomb.png",
+        decompression_bomb_png(),
+        "This image claims more pixels than the limit of 60,000,000; it was not opened.",
+    ),
     ("broken.pdf", broken_pdf(), "This PDF is damaged and cannot be read."),
     ("locked.pdf", encrypted_pdf(), "This PDF is protected by a password and cannot be read."),
     ("huge.pdf", pdf_with_pages(3000), "This PDF has 3000 pages; the limit is 20."),
