@@ -18,6 +18,7 @@ if [ ! -f .run/admin-password ]; then
   $python -c "import secrets; print(secrets.token_urlsafe(12))" > .run/admin-password
 fi
 ADMIN_PASSWORD="$(cat .run/admin-password)" $python manage.py ensure_admin admin
+token="$($python manage.py drf_create_token admin | awk '{print $3}')"
 
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
@@ -33,6 +34,7 @@ cat <<INFO
 
   Receipts is running at http://127.0.0.1:$port/
   Log in as: admin / $(cat .run/admin-password)
+  API token: $token   (curl -H "Authorization: Token $token" http://127.0.0.1:$port/api/batches)
   $workers workers (logs in .run/). Press Ctrl+C to stop.
 
 INFO
