@@ -1,0 +1,159 @@
+"""Turn the text of a receipt into fields: merchant, address, date, amounts and items.
+
+Pure functions on text, so a wrong total is fixed here with a test on a few lines of
+text. Each field carries a confidence in [0, 1] so uncertain receipts go to review.
+"""
+
+import datetime
+import re
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from receipts.extract_dates import find_date
+from receipts.extract_header import find_header, find_receipt_number
+from receipts.extract_money import AMOUNT_RE, detect_currency, find_amounts
+from receipts.extract_totals import find_totals, line_role
+from receipts.ocr import OcrResult
+
+KEY_FIELDS = ("merchant", "date", "total")
+REVIEW_THRESHOLD = 0.5
+# Confidence given to lines that come without OCR word scores (text layers, tests).
+TEXT_CONFIDENCE = 0.9
+QUANTITY_RE = re.compile(
+    r"(?<![\d.])(?P<qty>\d{1,3})\s*[xX@*]\s*(?:[A-Z]{0,3}\s?)?(?=\d)"
+)
+
+
+@dataclass
+class LineItem:
+    description: str
+    quantity: Decimal | None
+    unit_price: Decimal | None
+    amount: Decimal | None
+
+
+@dataclass
+class Fields:
+    merchant: str = ""
+    address: str = ""
+    date: datetime.date | None = None
+    total: Decimal | None = None
+    subtotal: Decimal | None = None
+    tax: Decimal | None = None
+    currency: str = ""
+    line_items: list[LineItem] = field(default_factory=list)
+    receipt_number: str = ""
+    confidence: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def needs_review(self) -> bool:
+        """A person should check it: a key field is missing or the reading is unsure."""
+        for name in KEY_FIELDS:
+            if (
+                not getattr(self, name)
+                or self.confidence.get(name, 0.0) < REVIEW_THRESHOLD
+            ):
+                return True
+        return False
+
+
+def extract_fields(ocr: OcrResult) -> Fields:
+    """Fields of a receipt from its OCR result, using word confidences where present."""
+    lines: dict[tuple[int, int], list] = {}
+    for word in ocr.words:
+        lines.setdefault((word.page, word.line), []).append(word)
+    scored = [
+        (" ".join(w.text for w in words), statistics.mean(w.conf for w in words) / 100)
+        for words in lines.values()
+    ]
+    if not scored:
+        scored = [(line, TEXT_CONFIDENCE) for line in _text_lines(ocr.text)]
+    return _extract(scored)
+
+
+def extract_fields_from_text(text: str) -> Fields:
+    """Fields from plain text, one receipt line per line of text."""
+    return _extract([(line, TEXT_CONFIDENCE) for line in _text_lines(text)])
+
+
+def _text_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _extract(scored: list[tuple[str, float]]) -> Fields:
+    texts = [text for text, _ in scored]
+    fields = Fields()
+    fields.currency, currency_conf = detect_currency("\n".join(texts))
+    header = find_header(texts)
+    fields.merchant, fields.address = header.merchant, header.address
+    found_date = find_date(texts, fields.currency)
+    fields.date = found_date.value if found_date else None
+    totals = find_totals(scored)
+    fields.total, fields.subtotal, fields.tax = (
+        totals.total,
+        totals.subtotal,
+        totals.tax,
+    )
+    fields.receipt_number, number_conf = find_receipt_number(texts)
+    fields.line_items = find_line_items(texts)
+    fields.confidence = {
+        "merchant": _with_ocr(header.merchant_conf, scored, header.merchant_end),
+        "address": header.address_conf,
+        "date": found_date.conf if found_date else 0.0,
+        "total": totals.total_conf,
+        "subtotal": totals.subtotal_conf,
+        "tax": totals.tax_conf,
+        "currency": currency_conf,
+        "receipt_number": number_conf,
+        "line_items": 0.5 if fields.line_items else 0.0,
+    }
+    return fields
+
+
+def _with_ocr(conf: float, scored: list[tuple[str, float]], index: int) -> float:
+    """Scale a rule's confidence by how sure the OCR was of that line."""
+    if index < 0 or index >= len(scored):
+        return conf
+    return round(conf * min(1.0, 0.3 + scored[index][1]), 2)
+
+
+def find_line_items(lines: list[str]) -> list[LineItem]:
+    """Purchased items: unlabelled lines that end in an amount, before the totals."""
+    items: list[LineItem] = []
+    for index, line in enumerate(lines):
+        role = line_role(line)
+        if role in ("total", "subtotal", "paid", "change", "rounding"):
+            if items:
+                break
+            continue
+        amounts = find_amounts(line)
+        if role or not amounts:
+            continue
+        item = _line_item(line, amounts, lines[index - 1] if index else "")
+        if item:
+            items.append(item)
+    return items
+
+
+def _line_item(line: str, amounts: list[Decimal], previous: str) -> LineItem | None:
+    first = AMOUNT_RE.search(line)
+    description = line[: first.start()].strip(" :-*") if first else ""
+    quantity = None
+    qty_match = QUANTITY_RE.search(line)
+    if qty_match:
+        quantity = Decimal(qty_match.group("qty"))
+        description = line[: qty_match.start()].strip(" :-*")
+    elif re.search(r"\s(\d{1,3})\s*$", description):
+        qty_text = re.search(r"\s(\d{1,3})\s*$", description).group(1)
+        quantity = Decimal(qty_text)
+        description = description[: -len(qty_text)].strip()
+    if sum(ch.isalpha() for ch in description) < 2:
+        # The name is on the line above ("CHOPPING BOARD" / "1 X 19.00 19.00").
+        description = previous.strip() if line_role(previous) == "" else ""
+    if not description:
+        return None
+    unit_price = amounts[-2] if len(amounts) >= 2 else None
+    if unit_price is None and quantity:
+        unit_price = (amounts[-1] / quantity).quantize(Decimal("0.01"))
+    return LineItem(description, quantity, unit_price, amounts[-1])

@@ -1,0 +1,211 @@
+"""Finding the total, subtotal and tax of a receipt from its labelled lines.
+
+Each line is given a role by its label (total, subtotal, tax, rounding, paid, change).
+Candidates for the total are then scored by label strength and by how well they agree
+with the rest of the receipt: subtotal + tax, paid - change, and repeated amounts.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from receipts.extract_money import find_amounts
+
+ZERO = Decimal("0.00")
+
+# OCR often mangles "TOTAL" on thermal paper: "TOTA", "T0TAL", "TOTAI".
+TOTAL_WORD = r"T[O0Q]T[A4]L?[L1I]?"
+ROLE_PATTERNS = [
+    ("change", r"\bCHANGE\b|\bCHG\b|\bBAKI\b|\bKEMBALI"),
+    ("rounding", r"\bROUND(?:ING|ED)?\b.*\bADJ|\bROUNDING\b|\bADJUSTMENT\b|\bRND\b"),
+    (
+        "subtotal",
+        rf"\bSUB[\s\-.]*{TOTAL_WORD}|\bSUB\s*[1I]\s*:?\s*[A4]L|{TOTAL_WORD}\b.*\bEXCL"
+        r"|\bNET\s+AMOUNT\b.*\bEXCL|\bTOTAL\s+SALES\s*\(EXCL",
+    ),
+    ("tax", r"\bG\.?S\.?T\b|\bS\.?S\.?T\b|\bVAT\b|\bTAX\b|\bSERVICE\s+CHARGE\b"),
+    ("discount", r"\bDISC(?:OUNT)?\b|\bSAVINGS?\b|\bVOUCHER\b"),
+    (
+        "count",
+        rf"{TOTAL_WORD}\s*(?:QTY|QUANTITY|ITEMS?|PCS|UNITS?)\b|\bITEMS?\s*:|\bQTY\b",
+    ),
+    (
+        "total",
+        rf"\b{TOTAL_WORD}\b|\bAMOUNT\s+DUE\b|\bBALANCE\s+DUE\b|\bAMT\s+DUE\b|\bPAYABLE\b"
+        rf"|\bNET[T]?\s+AMOUNT\b|\bGRAND\b|\bJUMLAH\b|{TOTAL_WORD}\s*:|\bTL\s*:",
+    ),
+    (
+        "paid",
+        r"\bCASH\b|\bTENDER(?:ED)?\b|\bPAID\b|\bPAYMENT\b|\bVISA\b|\bMASTER\s*CARD\b"
+        r"|\bCREDIT\s*CARD\b|\bDEBIT\b|\bCARD\b|\bRECEIVED\b",
+    ),
+]
+COMPILED_ROLES = [
+    (role, re.compile(pattern, re.IGNORECASE)) for role, pattern in ROLE_PATTERNS
+]
+# Labels that make a "total" line the final amount due rather than an intermediate sum.
+STRONG_TOTAL_RE = re.compile(
+    r"\bGRAND\b|\bROUNDED\b|\bNET[T]?\b|\bDUE\b|\bPAYABLE\b|\bINCL|\bINCLUSIVE\b",
+    re.IGNORECASE,
+)
+# Lines of the tax summary table or of headers: they name a tax but hold no tax total.
+NOT_TAX_RE = re.compile(
+    r"\bGST\s*(?:ID|REG|NO|SUMMARY)|\bTAX\s*INVOICE\b|\bSUMMARY\b|\bREG\b|\bCODE\b|@",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class AmountLine:
+    index: int
+    text: str
+    role: str
+    amounts: list[Decimal]
+    conf: float
+
+
+@dataclass
+class Totals:
+    total: Decimal | None = None
+    subtotal: Decimal | None = None
+    tax: Decimal | None = None
+    total_conf: float = 0.0
+    subtotal_conf: float = 0.0
+    tax_conf: float = 0.0
+
+
+def line_role(text: str) -> str:
+    """The role of a line from its label: total, subtotal, tax, paid, change, or ""."""
+    for role, pattern in COMPILED_ROLES:
+        if pattern.search(text):
+            if (
+                role == "tax"
+                and NOT_TAX_RE.search(text)
+                and not re.search(rf"{TOTAL_WORD}", text, re.IGNORECASE)
+            ):
+                continue
+            if role == "tax" and re.search(
+                rf"{TOTAL_WORD}.*\bINCL", text, re.IGNORECASE
+            ):
+                return "total"
+            return role
+    return ""
+
+
+def amount_lines(lines: list[tuple[str, float]]) -> list[AmountLine]:
+    """Lines that carry both a label role and at least one amount."""
+    found = []
+    for index, (text, conf) in enumerate(lines):
+        role = line_role(text)
+        amounts = find_amounts(text, allow_spaced=bool(role))
+        if amounts or role:
+            found.append(AmountLine(index, text, role, amounts, conf))
+    return found
+
+
+def find_totals(lines: list[tuple[str, float]]) -> Totals:
+    """Total, subtotal and tax of the receipt, each with a confidence in [0, 1]."""
+    labelled = amount_lines(lines)
+    totals = Totals()
+    subtotal_line = _first_with_amount(labelled, "subtotal")
+    if subtotal_line:
+        totals.subtotal = subtotal_line.amounts[-1]
+        totals.subtotal_conf = 0.8
+    tax_line = _tax_line(labelled)
+    if tax_line:
+        totals.tax = tax_line.amounts[-1]
+        totals.tax_conf = 0.7
+    totals.total, totals.total_conf = _choose_total(labelled, totals)
+    return totals
+
+
+def _first_with_amount(labelled: list[AmountLine], role: str) -> AmountLine | None:
+    return next((line for line in labelled if line.role == role and line.amounts), None)
+
+
+def _tax_line(labelled: list[AmountLine]) -> AmountLine | None:
+    """The tax total: a "total tax"/"GST" line, preferring one that says TOTAL."""
+    lines = [line for line in labelled if line.role == "tax" and line.amounts]
+    named_total = [
+        line for line in lines if re.search(TOTAL_WORD, line.text, re.IGNORECASE)
+    ]
+    return (named_total or lines or [None])[0]
+
+
+def _choose_total(
+    labelled: list[AmountLine], totals: Totals
+) -> tuple[Decimal | None, float]:
+    scores = _candidate_scores(labelled, totals)
+    if not scores:
+        return _fallback_total(labelled)
+    best = max(scores, key=lambda value: (scores[value], value))
+    return best, min(1.0, 0.35 + 0.12 * scores[best])
+
+
+def _candidate_scores(
+    labelled: list[AmountLine], totals: Totals
+) -> dict[Decimal, float]:
+    """Score every amount that sits on a total line, then reward agreement."""
+    scores: dict[Decimal, float] = {}
+    rounding_index = next((ln.index for ln in labelled if ln.role == "rounding"), None)
+    for line in labelled:
+        if line.role != "total" or not line.amounts:
+            continue
+        value = line.amounts[-1]
+        if value <= ZERO:
+            continue
+        score = 2.0 + (1.5 if STRONG_TOTAL_RE.search(line.text) else 0.0)
+        if rounding_index is not None and line.index > rounding_index:
+            score += 1.5
+        score += 0.5 * line.conf
+        scores[value] = max(scores.get(value, 0.0), score) + (
+            0.5 if value in scores else 0
+        )
+    for value, bonus in _agreement_bonuses(labelled, totals).items():
+        if value in scores:
+            scores[value] += bonus
+        elif bonus >= 2.0:
+            scores[value] = bonus
+    return scores
+
+
+def _agreement_bonuses(
+    labelled: list[AmountLine], totals: Totals
+) -> dict[Decimal, float]:
+    """Amounts that other lines imply the total should be."""
+    bonuses: Counter = Counter()
+    paid = _first_with_amount(labelled, "paid")
+    change = _first_with_amount(labelled, "change")
+    rounding = _first_with_amount(labelled, "rounding")
+    if paid and change and paid.amounts[-1] > change.amounts[-1]:
+        bonuses[paid.amounts[-1] - abs(change.amounts[-1])] += 2.0
+    if paid and not change:
+        bonuses[paid.amounts[-1]] += 0.75
+    if totals.subtotal is not None and totals.tax is not None:
+        implied = totals.subtotal + totals.tax
+        bonuses[implied] += 1.0
+        if rounding:
+            bonuses[implied + rounding.amounts[-1]] += 1.0
+            bonuses[implied - abs(rounding.amounts[-1])] += 0.5
+    counts = Counter(
+        value for line in labelled for value in line.amounts if value > ZERO
+    )
+    for value, count in counts.items():
+        if count > 1:
+            bonuses[value] += 0.4 * min(count - 1, 3)
+    return bonuses
+
+
+def _fallback_total(labelled: list[AmountLine]) -> tuple[Decimal | None, float]:
+    """No total line was readable: take paid - change, else the largest plain amount."""
+    paid = _first_with_amount(labelled, "paid")
+    change = _first_with_amount(labelled, "change")
+    if paid and change and paid.amounts[-1] >= abs(change.amounts[-1]):
+        return paid.amounts[-1] - abs(change.amounts[-1]), 0.5
+    plain = [
+        v for ln in labelled if ln.role in ("", "paid") for v in ln.amounts if v > ZERO
+    ]
+    if plain:
+        return max(plain), 0.2
+    return None, 0.0
