@@ -122,16 +122,12 @@ def print_report(results: list[dict]) -> None:
     for name in FIELDS:
         checks = [r["checks"][name][0] for r in results if name in r["checks"]]
         if checks:
-            print(
-                f"{name:9} {sum(checks) / len(checks):.2f}  ({sum(checks)}/{len(checks)})"
-            )
+            print(f"{name:9} {sum(checks) / len(checks):.2f}  ({sum(checks)}/{len(checks)})")
     print("\nMisses:")
     for result in results:
         for name, (ok, expected, got) in result["checks"].items():
             if not ok:
-                print(
-                    f"  {result['file']:12} {name:8} expected {expected!r:40} got {got!r}"
-                )
+                print(f"  {result['file']:12} {name:8} expected {expected!r:40} got {got!r}")
     seconds = [r["seconds"] for r in results]
     print(
         f"\nSeconds per receipt: median {statistics.median(seconds):.2f}, "

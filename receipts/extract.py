@@ -20,9 +20,7 @@ KEY_FIELDS = ("merchant", "date", "total")
 REVIEW_THRESHOLD = 0.5
 # Confidence given to lines that come without OCR word scores (text layers, tests).
 TEXT_CONFIDENCE = 0.9
-QUANTITY_RE = re.compile(
-    r"(?<![\d.])(?P<qty>\d{1,3})\s*[xX@*]\s*(?:[A-Z]{0,3}\s?)?(?=\d)"
-)
+QUANTITY_RE = re.compile(r"(?<![\d.])(?P<qty>\d{1,3})\s*[xX@*]\s*(?:[A-Z]{0,3}\s?)?(?=\d)")
 
 
 @dataclass
@@ -50,10 +48,7 @@ class Fields:
     def needs_review(self) -> bool:
         """A person should check it: a key field is missing or the reading is unsure."""
         for name in KEY_FIELDS:
-            if (
-                not getattr(self, name)
-                or self.confidence.get(name, 0.0) < REVIEW_THRESHOLD
-            ):
+            if not getattr(self, name) or self.confidence.get(name, 0.0) < REVIEW_THRESHOLD:
                 return True
         return False
 

@@ -28,9 +28,7 @@ MONTH_NAME_DAY = re.compile(
     rf"\b{MONTH}[\s\-/.]*(?P<d>\d{{1,2}})(?:ST|ND|RD|TH)?,?[\s\-/.]*(?P<y>\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
-DATE_LABEL_RE = re.compile(
-    r"\bDATE\b|\bTARIKH\b|\bDATED\b|\bD[A4]T[E3]\s*:", re.IGNORECASE
-)
+DATE_LABEL_RE = re.compile(r"\bDATE\b|\bTARIKH\b|\bDATED\b|\bD[A4]T[E3]\s*:", re.IGNORECASE)
 MONTH_FIRST_CURRENCIES = {"USD"}
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2040
 
@@ -57,9 +55,7 @@ def find_date(lines: list[str], currency: str = "") -> FoundDate | None:
     return FoundDate(value, round(conf, 2))
 
 
-def dates_in_line(
-    line: str, *, month_first: bool = False
-) -> list[tuple[datetime.date, bool]]:
+def dates_in_line(line: str, *, month_first: bool = False) -> list[tuple[datetime.date, bool]]:
     """Every plausible date on a line, each with whether its day/month order is certain."""
     found = []
     text = line.upper()

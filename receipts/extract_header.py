@@ -76,9 +76,7 @@ def _find_merchant(top: list[str]) -> Header:
     """The line with a company suffix near the top, else the first line with a name."""
     candidates = [i for i, line in enumerate(top) if not is_noise(line)]
     for index in candidates:
-        if COMPANY_SUFFIX_RE.search(top[index]) and not ADDRESS_STOP_RE.search(
-            top[index]
-        ):
+        if COMPANY_SUFFIX_RE.search(top[index]) and not ADDRESS_STOP_RE.search(top[index]):
             start = _name_start(top, index)
             return Header(
                 merchant=clean_company(" ".join(top[start : index + 1])),
@@ -88,15 +86,9 @@ def _find_merchant(top: list[str]) -> Header:
     for index in candidates:
         line = top[index]
         if not ADDRESS_STOP_RE.search(line) and not REGISTRATION_RE.match(line):
-            end = (
-                index + 1
-                if line.rstrip().endswith("&") and index + 1 < len(top)
-                else index
-            )
+            end = index + 1 if line.rstrip().endswith("&") and index + 1 < len(top) else index
             name = " ".join(top[index : end + 1])
-            return Header(
-                merchant=clean_company(name), merchant_conf=0.55, merchant_end=end
-            )
+            return Header(merchant=clean_company(name), merchant_conf=0.55, merchant_end=end)
     return Header()
 
 

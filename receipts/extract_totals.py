@@ -21,8 +21,10 @@ ROLE_PATTERNS = [
     ("rounding", r"\bROUND(?:ING|ED)?\b.*\bADJ|\bROUNDING\b|\bADJUSTMENT\b|\bRND\b"),
     (
         "subtotal",
-        rf"\bSUB[\s\-.]*{TOTAL_WORD}|\bSUB\s*[1I]\s*:?\s*[A4]L|{TOTAL_WORD}\b.*\bEXCL"
-        r"|\bNET\s+AMOUNT\b.*\bEXCL|\bTOTAL\s+SALES\s*\(EXCL",
+        (
+            rf"\bSUB[\s\-.]*{TOTAL_WORD}|\bSUB\s*[1I]\s*:?\s*[A4]L|{TOTAL_WORD}\b.*\bEXCL"
+            r"|\bNET\s+AMOUNT\b.*\bEXCL|\bTOTAL\s+SALES\s*\(EXCL"
+        ),
     ),
     ("tax", r"\bG\.?S\.?T\b|\bS\.?S\.?T\b|\bVAT\b|\bTAX\b|\bSERVICE\s+CHARGE\b"),
     ("discount", r"\bDISC(?:OUNT)?\b|\bSAVINGS?\b|\bVOUCHER\b"),
@@ -32,18 +34,20 @@ ROLE_PATTERNS = [
     ),
     (
         "total",
-        rf"\b{TOTAL_WORD}\b|\bAMOUNT\s+DUE\b|\bBALANCE\s+DUE\b|\bAMT\s+DUE\b|\bPAYABLE\b"
-        rf"|\bNET[T]?\s+AMOUNT\b|\bGRAND\b|\bJUMLAH\b|{TOTAL_WORD}\s*:|\bTL\s*:",
+        (
+            rf"\b{TOTAL_WORD}\b|\bAMOUNT\s+DUE\b|\bBALANCE\s+DUE\b|\bAMT\s+DUE\b|\bPAYABLE\b"
+            rf"|\bNET[T]?\s+AMOUNT\b|\bGRAND\b|\bJUMLAH\b|{TOTAL_WORD}\s*:|\bTL\s*:"
+        ),
     ),
     (
         "paid",
-        r"\bCASH\b|\bTENDER(?:ED)?\b|\bPAID\b|\bPAYMENT\b|\bVISA\b|\bMASTER\s*CARD\b"
-        r"|\bCREDIT\s*CARD\b|\bDEBIT\b|\bCARD\b|\bRECEIVED\b",
+        (
+            r"\bCASH\b|\bTENDER(?:ED)?\b|\bPAID\b|\bPAYMENT\b|\bVISA\b|\bMASTER\s*CARD\b"
+            r"|\bCREDIT\s*CARD\b|\bDEBIT\b|\bCARD\b|\bRECEIVED\b"
+        ),
     ),
 ]
-COMPILED_ROLES = [
-    (role, re.compile(pattern, re.IGNORECASE)) for role, pattern in ROLE_PATTERNS
-]
+COMPILED_ROLES = [(role, re.compile(pattern, re.IGNORECASE)) for role, pattern in ROLE_PATTERNS]
 # Labels that make a "total" line the final amount due rather than an intermediate sum.
 STRONG_TOTAL_RE = re.compile(
     r"\bGRAND\b|\bROUNDED\b|\bNET[T]?\b|\bDUE\b|\bPAYABLE\b|\bINCL|\bINCLUSIVE\b",
@@ -85,9 +89,7 @@ def line_role(text: str) -> str:
                 and not re.search(rf"{TOTAL_WORD}", text, re.IGNORECASE)
             ):
                 continue
-            if role == "tax" and re.search(
-                rf"{TOTAL_WORD}.*\bINCL", text, re.IGNORECASE
-            ):
+            if role == "tax" and re.search(rf"{TOTAL_WORD}.*\bINCL", text, re.IGNORECASE):
                 return "total"
             return role
     return ""
@@ -127,15 +129,11 @@ def _first_with_amount(labelled: list[AmountLine], role: str) -> AmountLine | No
 def _tax_line(labelled: list[AmountLine]) -> AmountLine | None:
     """The tax total: a "total tax"/"GST" line, preferring one that says TOTAL."""
     lines = [line for line in labelled if line.role == "tax" and line.amounts]
-    named_total = [
-        line for line in lines if re.search(TOTAL_WORD, line.text, re.IGNORECASE)
-    ]
+    named_total = [line for line in lines if re.search(TOTAL_WORD, line.text, re.IGNORECASE)]
     return (named_total or lines or [None])[0]
 
 
-def _choose_total(
-    labelled: list[AmountLine], totals: Totals
-) -> tuple[Decimal | None, float]:
+def _choose_total(labelled: list[AmountLine], totals: Totals) -> tuple[Decimal | None, float]:
     scores = _candidate_scores(labelled, totals)
     if not scores:
         return _fallback_total(labelled)
@@ -143,9 +141,7 @@ def _choose_total(
     return best, min(1.0, 0.35 + 0.12 * scores[best])
 
 
-def _candidate_scores(
-    labelled: list[AmountLine], totals: Totals
-) -> dict[Decimal, float]:
+def _candidate_scores(labelled: list[AmountLine], totals: Totals) -> dict[Decimal, float]:
     """Score every amount that sits on a total line, then reward agreement."""
     scores: dict[Decimal, float] = {}
     rounding_index = next((ln.index for ln in labelled if ln.role == "rounding"), None)
@@ -159,9 +155,7 @@ def _candidate_scores(
         if rounding_index is not None and line.index > rounding_index:
             score += 1.5
         score += 0.5 * line.conf
-        scores[value] = max(scores.get(value, 0.0), score) + (
-            0.5 if value in scores else 0
-        )
+        scores[value] = max(scores.get(value, 0.0), score) + (0.5 if value in scores else 0)
     for value, bonus in _agreement_bonuses(labelled, totals).items():
         if value in scores:
             scores[value] += bonus
@@ -170,9 +164,7 @@ def _candidate_scores(
     return scores
 
 
-def _agreement_bonuses(
-    labelled: list[AmountLine], totals: Totals
-) -> dict[Decimal, float]:
+def _agreement_bonuses(labelled: list[AmountLine], totals: Totals) -> dict[Decimal, float]:
     """Amounts that other lines imply the total should be."""
     bonuses: Counter = Counter()
     paid = _first_with_amount(labelled, "paid")
@@ -188,9 +180,7 @@ def _agreement_bonuses(
         if rounding:
             bonuses[implied + rounding.amounts[-1]] += 1.0
             bonuses[implied - abs(rounding.amounts[-1])] += 0.5
-    counts = Counter(
-        value for line in labelled for value in line.amounts if value > ZERO
-    )
+    counts = Counter(value for line in labelled for value in line.amounts if value > ZERO)
     for value, count in counts.items():
         if count > 1:
             bonuses[value] += 0.4 * min(count - 1, 3)
@@ -203,9 +193,7 @@ def _fallback_total(labelled: list[AmountLine]) -> tuple[Decimal | None, float]:
     change = _first_with_amount(labelled, "change")
     if paid and change and paid.amounts[-1] >= abs(change.amounts[-1]):
         return paid.amounts[-1] - abs(change.amounts[-1]), 0.5
-    plain = [
-        v for ln in labelled if ln.role in ("", "paid") for v in ln.amounts if v > ZERO
-    ]
+    plain = [v for ln in labelled if ln.role in ("", "paid") for v in ln.amounts if v > ZERO]
     if plain:
         return max(plain), 0.2
     return None, 0.0

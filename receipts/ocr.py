@@ -92,9 +92,7 @@ def _read_image_file(data, max_pages, deadline, steps):
     image = _open_image(data)
     frames = getattr(image, "n_frames", 1)
     if frames > max_pages:
-        raise UnreadableFile(
-            f"This image has {frames} pages; the limit is {max_pages}."
-        )
+        raise UnreadableFile(f"This image has {frames} pages; the limit is {max_pages}.")
     words: list[Word] = []
     for page, frame in enumerate(ImageSequence.Iterator(image)):
         words += _to_words(read_image_page(frame.copy(), deadline, steps), page)
@@ -108,9 +106,7 @@ def _open_image(data: bytes) -> Image.Image:
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         raise UnreadableFile("This file could not be opened as an image.") from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise UnreadableFile(
-            "This image is damaged or incomplete and could not be read."
-        ) from exc
+        raise UnreadableFile("This image is damaged or incomplete and could not be read.") from exc
     return image
 
 
@@ -123,9 +119,7 @@ def _read_pdf(data, max_pages, deadline, steps):
     try:
         count = len(pdf)
         if count > max_pages:
-            raise UnreadableFile(
-                f"This PDF has {count} pages; the limit is {max_pages}."
-            )
+            raise UnreadableFile(f"This PDF has {count} pages; the limit is {max_pages}.")
         if count == 0:
             raise UnreadableFile("This PDF has no pages.")
         words: list[Word] = []

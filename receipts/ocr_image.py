@@ -33,9 +33,7 @@ def read_image_page(image: Image.Image, deadline: float, steps: list) -> list[di
     if _looks_unreadable(words):
         angle = _detect_rotation(gray, deadline, steps)
         if angle:
-            rotated_words = _tesseract_words(
-                gray.rotate(-angle, expand=True), deadline, steps
-            )
+            rotated_words = _tesseract_words(gray.rotate(-angle, expand=True), deadline, steps)
             if _mean_conf(rotated_words) > _mean_conf(words):
                 words = rotated_words
     return words
@@ -122,9 +120,7 @@ def _tesseract_words(gray: Image.Image, deadline: float, steps: list) -> list[di
         )
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
-            raise OcrTimeout(
-                "Reading the text took longer than the time allowed."
-            ) from exc
+            raise OcrTimeout("Reading the text took longer than the time allowed.") from exc
         raise
     steps.append(("tesseract", time.monotonic() - started))
     return _data_to_words(data)
@@ -173,9 +169,7 @@ def _detect_rotation(gray: Image.Image, deadline: float, steps: list) -> int:
         return 0
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
-            raise OcrTimeout(
-                "Reading the text took longer than the time allowed."
-            ) from exc
+            raise OcrTimeout("Reading the text took longer than the time allowed.") from exc
         raise
     steps.append(("osd", time.monotonic() - started))
     match = re.search(r"Rotate: (\d+)", osd)
