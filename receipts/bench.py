@@ -81,7 +81,7 @@ def measure_one(path: Path) -> dict:
     }
     checks = {}
     for name in FIELDS:
-        if name in label:
+        if label.get(name):
             checks[name] = (
                 same_value(name, label[name], got[name]),
                 label[name],
@@ -100,8 +100,11 @@ def same_value(name: str, expected: str, got) -> bool:
 
 
 def fold(text: str) -> str:
-    """Case and whitespace folded: lower case, runs of spaces made one."""
-    return " ".join(text.split()).casefold()
+    """Case and whitespace folded: lower case, with no whitespace at all.
+
+    Labels and print differ in spacing ("BAHRU,JOHOR" vs "BAHRU, JOHOR"), not in text.
+    """
+    return "".join(text.split()).casefold()
 
 
 def _as_number(text: str) -> Decimal | None:

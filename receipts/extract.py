@@ -58,13 +58,16 @@ def extract_fields(ocr: OcrResult) -> Fields:
     lines: dict[tuple[int, int], list] = {}
     for word in ocr.words:
         lines.setdefault((word.page, word.line), []).append(word)
-    scored = [
-        (" ".join(w.text for w in words), statistics.mean(w.conf for w in words) / 100)
-        for words in lines.values()
-    ]
+    scored = [(" ".join(w.text for w in words), _line_conf(words)) for words in lines.values()]
     if not scored:
         scored = [(line, TEXT_CONFIDENCE) for line in _text_lines(ocr.text)]
     return _extract(scored)
+
+
+def _line_conf(words: list) -> float:
+    """Mean OCR confidence of a line's real words; stray marks are always scored low."""
+    real = [w.conf for w in words if sum(ch.isalnum() for ch in w.text) >= 2]
+    return statistics.mean(real or [w.conf for w in words]) / 100
 
 
 def extract_fields_from_text(text: str) -> Fields:
@@ -80,7 +83,7 @@ def _extract(scored: list[tuple[str, float]]) -> Fields:
     texts = [text for text, _ in scored]
     fields = Fields()
     fields.currency, currency_conf = detect_currency("\n".join(texts))
-    header = find_header(texts)
+    header = find_header(texts, [conf for _, conf in scored])
     fields.merchant, fields.address = header.merchant, header.address
     found_date = find_date(texts, fields.currency)
     fields.date = found_date.value if found_date else None

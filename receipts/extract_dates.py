@@ -13,12 +13,11 @@ MONTHS = {
     "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12,
 }  # fmt: skip
 MONTH = r"(?P<mon>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEPT?|OCT|NOV|DEC)[A-Z]*\.?"
-SEP = r"\s?[/.\-]\s?"
 NUMERIC_DMY = re.compile(
-    rf"(?<![\d.])(?P<a>\d{{1,2}}){SEP}(?P<b>\d{{1,2}}){SEP}(?P<y>\d{{4}}|\d{{2}})(?![\d])"
+    r"(?<![\dA-Z.])(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d)"
 )
 NUMERIC_YMD = re.compile(
-    rf"(?<!\d)(?P<y>(?:19|20)\d{{2}}){SEP}(?P<b>\d{{1,2}}){SEP}(?P<a>\d{{1,2}})(?!\d)"
+    r"(?<![\dA-Z.])(?P<y>(?:19|20)\d{2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<a>\d{1,2})(?!\d)"
 )
 DAY_MONTH_NAME = re.compile(
     rf"(?<!\d)(?P<d>\d{{1,2}})(?:ST|ND|RD|TH)?[\s\-/.,]*{MONTH}[\s\-/.,]*(?P<y>\d{{4}}|\d{{2}})(?!\d)",
@@ -28,9 +27,12 @@ MONTH_NAME_DAY = re.compile(
     rf"\b{MONTH}[\s\-/.]*(?P<d>\d{{1,2}})(?:ST|ND|RD|TH)?,?[\s\-/.]*(?P<y>\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
+TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:AM|PM)?\b", re.IGNORECASE)
 DATE_LABEL_RE = re.compile(r"\bDATE\b|\bTARIKH\b|\bDATED\b|\bD[A4]T[E3]\s*:", re.IGNORECASE)
 MONTH_FIRST_CURRENCIES = {"USD"}
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2040
+# Digits OCR commonly mistakes for others on receipts, most likely first.
+DIGIT_CONFUSIONS = {"7": "12", "1": "7", "0": "86", "8": "036", "6": "085", "3": "8", "5": "6"}
 
 
 @dataclass
@@ -46,7 +48,9 @@ def find_date(lines: list[str], currency: str = "") -> FoundDate | None:
     for index, line in enumerate(lines):
         for value, certain in dates_in_line(line, month_first=month_first):
             labelled = bool(DATE_LABEL_RE.search(line))
-            score = (2 if labelled else 0) + (1 if certain else 0) - index * 0.01
+            # The transaction date is usually printed with the time of sale.
+            timed = bool(TIME_RE.search(line))
+            score = 2 * labelled + certain + timed - index * 0.01
             candidates.append((score, value, labelled, certain))
     if not candidates:
         return None
@@ -63,11 +67,22 @@ def dates_in_line(line: str, *, month_first: bool = False) -> list[tuple[datetim
         found.append(_named(match))
     for match in MONTH_NAME_DAY.finditer(text):
         found.append(_named(match))
-    for match in NUMERIC_YMD.finditer(text):
+    for match in _overlapping(NUMERIC_YMD, text):
         found.append(_numeric(match, year_first=True, month_first=False))
-    for match in NUMERIC_DMY.finditer(text):
+    for match in _overlapping(NUMERIC_DMY, text):
         found.append(_numeric(match, year_first=False, month_first=month_first))
     return [item for item in found if item is not None]
+
+
+def _overlapping(pattern: re.Pattern, text: str):
+    """Every match, including ones that start inside an earlier (perhaps bogus) match.
+
+    "#19- 18/01/2018" must still yield 18/01/2018 after "19- 18" fails as a date.
+    """
+    position = 0
+    while match := pattern.search(text, position):
+        yield match
+        position = match.start() + 1
 
 
 def _named(match: re.Match) -> tuple[datetime.date, bool] | None:
@@ -92,14 +107,17 @@ def _numeric(match: re.Match, *, year_first: bool, month_first: bool):
 
 
 def _year(text: str) -> int:
-    """Four-digit year; two digits mean 20xx, and an OCR slip like 7018 becomes 2018."""
+    """Four-digit year; two digits mean 20xx, and OCR slips like 7018 or 2078 are repaired."""
     year = int(text)
     if len(text) == 2:
         return 2000 + year if 2000 + year <= LATEST_YEAR else 1900 + year
-    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        repaired = 2000 + year % 1000
-        if repaired <= LATEST_YEAR:
-            return repaired
+    if EARLIEST_YEAR <= year <= LATEST_YEAR:
+        return year
+    for position, digit in enumerate(text):
+        for replacement in DIGIT_CONFUSIONS.get(digit, ""):
+            repaired = int(text[:position] + replacement + text[position + 1 :])
+            if EARLIEST_YEAR <= repaired <= LATEST_YEAR:
+                return repaired
     return year
 
 

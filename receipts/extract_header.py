@@ -8,13 +8,25 @@ shape and a few general signs (legal suffixes, postcodes), never particular name
 import re
 from dataclasses import dataclass
 
+from receipts.extract_dates import dates_in_line
+
 HEADER_LINES = 12
-# Legal forms and trade words that end a business name.
+# A legal suffix is looked for among this many readable lines at the top; further down
+# it is more likely the customer's company than the merchant.
+SUFFIX_SEARCH_LINES = 3
+# Legal forms that end a company's registered name.
 COMPANY_SUFFIX_RE = re.compile(
-    r"\b(?:S[DO0]N\.?\s?B[HN]D|BHD|BERHAD|ENTERPRISES?|TRADING|TRADERS?|HARDWARE|"
-    r"RESTAURANTS?|RESTORAN|STORES?|MART|SUPERMARKET|MARKET|CAF[EÉ]|BAKERY|PHARMACY|"
-    r"HOLDINGS|CORPORATION|CORP|INC|LLC|LTD|LIMITED|PLC|GMBH|CO|COMPANY|"
-    r"PERNIAGAAN|KEDAI|SHOP|CENTRE|CENTER|MACHINERY|STATIONERY|ELECTRICAL)\b\.?",
+    r"\b(?:S[DO0]N\.?,?\s?B[HN]D|BHD|BERHAD|S/B|ENTERPRISES?|TRADING(?:\s+CO)?|"
+    r"CORPORATION|INC|LLC|LTD|LIMITED|PLC|GMBH)\b\.?",
+    re.IGNORECASE,
+)
+# Lines of legal notices between the name and the address ("formerly known as ...").
+NOTICE_RE = re.compile(r"\bFORMERLY\b|\bLICEN[SC]EE\b|\bOWNED BY\b", re.IGNORECASE)
+# OCR confidence below which a header line is treated as smudge, not text.
+MIN_LINE_CONF = 0.35
+# Words that mark a line as part of an address rather than a name.
+ADDRESS_WORDS_RE = re.compile(
+    r"^\W*(?:NO\b|LOT\b|\d)|\bJALAN\b|\bJLN\b|\bSTREET\b|\bROAD\b|\bFLOOR\b|\b\d{5}\b",
     re.IGNORECASE,
 )
 # Lines that end the address block.
@@ -26,7 +38,7 @@ ADDRESS_STOP_RE = re.compile(
 )
 # Company registration numbers printed under the name: "(742016-W)", "CO.REG: 933109-X".
 REGISTRATION_RE = re.compile(
-    r"^\W*(?:\(?\s*[A-Z]{0,3}\s?\d[\d\s]{3,}-?\s?[A-Z]\s?\)?|.*\b(?:CO\.?\s?REG|COMPANY\s+(?:NO|REG)"
+    r"\d{5,}\s?-\s?[A-Z]\b|^\W*(?:\(?\s*[A-Z]{0,3}\s?\d[\d\s]{3,}-?\s?[A-Z]\s?\)?|.*\b(?:CO\.?\s?REG|COMPANY\s+(?:NO|REG)"
     r"|REG(?:ISTRATION)?\.?\s?NO|ROC|BRN)\b.*)\W*$",
     re.IGNORECASE,
 )
@@ -52,10 +64,11 @@ class Header:
     merchant_end: int = -1
 
 
-def find_header(lines: list[str]) -> Header:
+def find_header(lines: list[str], confs: list[float] | None = None) -> Header:
     """Merchant and address from the first lines of the receipt."""
-    top = lines[:HEADER_LINES]
-    header = _find_merchant(top)
+    confs = confs or [1.0] * len(lines)
+    top = [line if conf >= MIN_LINE_CONF else "" for line, conf in zip(lines, confs, strict=True)]
+    header = _find_merchant(top[:HEADER_LINES])
     if header.merchant:
         address, conf = _find_address(lines, header.merchant_end + 1)
         header.address, header.address_conf = address, conf
@@ -64,6 +77,8 @@ def find_header(lines: list[str]) -> Header:
 
 def is_noise(line: str) -> bool:
     """Lines that carry no name: scanner marks, handwriting, rules of dashes, headings."""
+    if NOTICE_RE.search(line):
+        return True
     letters = sum(ch.isalpha() for ch in line)
     if letters < 3 or letters < 0.5 * len(line.replace(" ", "")):
         return True
@@ -75,18 +90,23 @@ def is_noise(line: str) -> bool:
 def _find_merchant(top: list[str]) -> Header:
     """The line with a company suffix near the top, else the first line with a name."""
     candidates = [i for i, line in enumerate(top) if not is_noise(line)]
-    for index in candidates:
+    candidates = [i for i in candidates if not (i and NOTICE_RE.search(top[i - 1]))]
+    for index in candidates[:SUFFIX_SEARCH_LINES]:
         if COMPANY_SUFFIX_RE.search(top[index]) and not ADDRESS_STOP_RE.search(top[index]):
             start = _name_start(top, index)
+            end = _name_end(top, index)
             return Header(
-                merchant=clean_company(" ".join(top[start : index + 1])),
+                merchant=clean_company(" ".join(top[start : end + 1])),
                 merchant_conf=0.85,
-                merchant_end=index,
+                merchant_end=end,
             )
     for index in candidates:
         line = top[index]
+        if ADDRESS_WORDS_RE.search(line):
+            # The name was not read (logos, large type); do not offer the address instead.
+            return Header()
         if not ADDRESS_STOP_RE.search(line) and not REGISTRATION_RE.match(line):
-            end = index + 1 if line.rstrip().endswith("&") and index + 1 < len(top) else index
+            end = _name_end(top, index)
             name = " ".join(top[index : end + 1])
             return Header(merchant=clean_company(name), merchant_conf=0.55, merchant_end=end)
     return Header()
@@ -99,28 +119,64 @@ def _name_start(top: list[str], index: int) -> int:
     return index
 
 
+def _name_end(top: list[str], index: int) -> int:
+    """Include the next line when this one ends mid-name ("HARDWARE &" / "ELECTRICAL")."""
+    wrapped = top[index].rstrip().endswith(("&", "-", " AND"))
+    return index + 1 if wrapped and index + 1 < len(top) and top[index + 1] else index
+
+
 def clean_company(name: str) -> str:
     """Trim OCR debris around a company name and restore its legal suffix."""
-    name = re.sub(r"\bS[DO0]N\b(\.?)\s?B[HN]D\b", r"SDN\1 BHD", name)
-    name = re.sub(r"\s+", " ", name)
+    name = re.sub(r"\bS[DO0]N\b(\.?),?\s?B[HN]D\b", r"SDN\1 BHD", name)
+    suffix = ([None] + list(COMPANY_SUFFIX_RE.finditer(name)))[-1]
+    if suffix and not re.search(r"[A-Za-z]{2}|\(", name[suffix.end() :]):
+        name = name[: suffix.end()]
+    name = " ".join(_trim_debris(name.split()))
     name = re.sub(r"\s+([,.)])", r"\1", name)
     name = re.sub(r"\(\s+", "(", name)
     return name.strip(" ,;:|'\"-_~*=")
 
 
+def _trim_debris(tokens: list[str]) -> list[str]:
+    """Drop stray marks at either end: lone symbols, digits, lowercase smudges."""
+    upper_line = sum(t.isupper() for t in tokens) > len(tokens) / 2
+
+    def is_debris(token: str) -> bool:
+        if token == "&":
+            return False
+        if not any(ch.isalnum() for ch in token):
+            return True
+        if not any(ch.isalpha() for ch in token) and len(token) <= 2:
+            return True
+        return upper_line and any(ch.islower() for ch in token)
+
+    while tokens and is_debris(tokens[0]):
+        tokens = tokens[1:]
+    while tokens and is_debris(tokens[-1]):
+        tokens = tokens[:-1]
+    return tokens
+
+
 def _find_address(lines: list[str], start: int) -> tuple[str, float]:
     """Lines after the merchant up to the phone, tax or date line."""
     parts: list[str] = []
+    skipped = 0
     for line in lines[start : start + 8]:
         if ADDRESS_STOP_RE.search(line):
             break
-        if REGISTRATION_RE.match(line) and not parts:
-            continue
-        if is_noise(line) and not POSTCODE_RE.search(line):
+        if REGISTRATION_RE.search(line) or NOTICE_RE.search(line) or dates_in_line(line):
             if parts:
                 break
             continue
-        parts.append(line.strip())
+        if _is_address_noise(line):
+            if parts:
+                break
+            continue
+        if not parts and not re.search(r"\d", line) and skipped < 2:
+            # A second name line ("BISTRO & CAFE") comes before the numbered address.
+            skipped += 1
+            continue
+        parts.append(_trim_line(line))
         if len(parts) >= 6:
             break
     address = clean_address(" ".join(parts))
@@ -129,8 +185,23 @@ def _find_address(lines: list[str], start: int) -> tuple[str, float]:
     return address, 0.8 if POSTCODE_RE.search(address) else 0.5
 
 
+def _trim_line(line: str) -> str:
+    """Drop a lone lowercase letter that OCR reads from a smudge at the end of a line."""
+    tokens = line.split()
+    while tokens and len(tokens[-1]) == 1 and tokens[-1].islower():
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def _is_address_noise(line: str) -> bool:
+    letters = sum(ch.isalpha() for ch in line)
+    return letters < 3 or line == line.lower() or bool(NOTICE_RE.search(line))
+
+
 def clean_address(address: str) -> str:
-    address = re.sub(r"\s+", " ", address)
+    """Join the address lines, dropping stray marks that OCR reads from smudges."""
+    tokens = [t for t in address.split() if t == "&" or any(ch.isalnum() for ch in t)]
+    address = " ".join(tokens)
     address = re.sub(r"\s+([,.])", r"\1", address)
     return address.strip(" ;:|'\"-_~*=")
 

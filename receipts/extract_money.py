@@ -11,7 +11,7 @@ CENTS = Decimal("0.01")
 
 # An amount always has two decimals here: "12.50", "1,234.50", "33,92", "37. 55".
 AMOUNT_RE = re.compile(
-    r"(?<![\d.,/:])(?P<minus>-\s?(?:[A-Z]{1,3}\s?)?)?"
+    r"(?<![\d.,:])(?P<minus>-\s?(?:[A-Z]{1,3}\s?)?)?"
     r"(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,7})\s?[.,]\s?(?P<cents>\d{2})(?![.,/:-]?\d)"
 )
 # Space in place of the point ("64 13"), accepted only at the end of a labelled line.

@@ -15,7 +15,7 @@ from receipts.extract_money import find_amounts
 ZERO = Decimal("0.00")
 
 # OCR often mangles "TOTAL" on thermal paper: "TOTA", "T0TAL", "TOTAI".
-TOTAL_WORD = r"T[O0Q]T[A4]L?[L1I]?"
+TOTAL_WORD = r"T[O0QA]T[A4]L?[L1I]?"
 ROLE_PATTERNS = [
     ("change", r"\bCHANGE\b|\bCHG\b|\bBAKI\b|\bKEMBALI"),
     ("rounding", r"\bROUND(?:ING|ED)?\b.*\bADJ|\bROUNDING\b|\bADJUSTMENT\b|\bRND\b"),
@@ -26,12 +26,16 @@ ROLE_PATTERNS = [
             r"|\bNET\s+AMOUNT\b.*\bEXCL|\bTOTAL\s+SALES\s*\(EXCL"
         ),
     ),
-    ("tax", r"\bG\.?S\.?T\b|\bS\.?S\.?T\b|\bVAT\b|\bTAX\b|\bSERVICE\s+CHARGE\b"),
     ("discount", r"\bDISC(?:OUNT)?\b|\bSAVINGS?\b|\bVOUCHER\b"),
     (
         "count",
         rf"{TOTAL_WORD}\s*(?:QTY|QUANTITY|ITEMS?|PCS|UNITS?)\b|\bITEMS?\s*:|\bQTY\b",
     ),
+    ("charge", r"\bSERVICE\s+CH|\bSVC\b|\bTIPS?\b"),
+    ("tax", rf"{TOTAL_WORD}\s*(?:G\.?S\.?T|S\.?S\.?T|VAT|TAX)\b"),
+    # "Total Sales (Inclusive of GST)": a total that mentions the tax it includes.
+    ("total", rf"\b{TOTAL_WORD}\b"),
+    ("tax", r"\bG\.?S\.?T\b|\bS\.?S\.?T\b|\bVAT\b|\bTAX\b"),
     (
         "total",
         (
@@ -170,21 +174,36 @@ def _agreement_bonuses(labelled: list[AmountLine], totals: Totals) -> dict[Decim
     paid = _first_with_amount(labelled, "paid")
     change = _first_with_amount(labelled, "change")
     rounding = _first_with_amount(labelled, "rounding")
+    counts = Counter(value for line in labelled for value in line.amounts if value > ZERO)
     if paid and change and paid.amounts[-1] > change.amounts[-1]:
-        bonuses[paid.amounts[-1] - abs(change.amounts[-1])] += 2.0
+        implied = paid.amounts[-1] - abs(change.amounts[-1])
+        # Confirmed when the amount is also printed on a line other than paid/change.
+        printed = counts[implied] > (implied == paid.amounts[-1])
+        bonuses[implied] += 3.0 if printed else 2.0
     if paid and not change:
         bonuses[paid.amounts[-1]] += 0.75
     if totals.subtotal is not None and totals.tax is not None:
         implied = totals.subtotal + totals.tax
-        bonuses[implied] += 1.0
+        bonuses[implied] += 1.5
         if rounding:
-            bonuses[implied + rounding.amounts[-1]] += 1.0
-            bonuses[implied - abs(rounding.amounts[-1])] += 0.5
-    counts = Counter(value for line in labelled for value in line.amounts if value > ZERO)
+            bonuses[implied + rounding.amounts[-1]] += 1.5
+    for before in _totals_before(labelled, rounding):
+        bonuses[before + rounding.amounts[-1]] += 1.5
     for value, count in counts.items():
         if count > 1:
             bonuses[value] += 0.4 * min(count - 1, 3)
     return bonuses
+
+
+def _totals_before(labelled: list[AmountLine], rounding: AmountLine | None) -> list[Decimal]:
+    """Totals printed before a rounding line; adding the rounding gives the amount due."""
+    if rounding is None:
+        return []
+    return [
+        line.amounts[-1]
+        for line in labelled
+        if line.role == "total" and line.amounts and line.index < rounding.index
+    ]
 
 
 def _fallback_total(labelled: list[AmountLine]) -> tuple[Decimal | None, float]:
