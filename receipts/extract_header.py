@@ -132,7 +132,7 @@ def clean_company(name: str) -> str:
     if suffix and not re.search(r"[A-Za-z]{2}|\(", name[suffix.end() :]):
         name = name[: suffix.end()]
     name = " ".join(_trim_debris(name.split()))
-    name = re.sub(r"\s+([,.)])", r"\1", name)
+    name = re.sub(r"\s+([,)])", r"\1", name)
     name = re.sub(r"\(\s+", "(", name)
     return name.strip(" ,;:|'\"-_~*=")
 

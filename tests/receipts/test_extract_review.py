@@ -1,0 +1,49 @@
+"""Confidence per field and the needs_review flag."""
+
+from receipts.extract import Fields, extract_fields_from_text
+
+GOOD = """CORNER BAKERY SDN BHD
+12 JALAN MAWAR, 50450 KUALA LUMPUR
+TEL: 03-1234 5678
+DATE: 25/12/2018 10:15
+ROTI CANAI 2 x 2.50 5.00
+TEH TARIK 3.00
+SUBTOTAL 8.00
+SST 6% 0.48
+ROUNDING 0.02
+TOTAL RM 8.50
+CASH RM 10.00
+CHANGE RM 1.50
+"""
+
+
+def test_clear_receipt_does_not_need_review():
+    fields = extract_fields_from_text(GOOD)
+    assert fields.needs_review is False
+    assert all(0.0 <= value <= 1.0 for value in fields.confidence.values())
+    assert fields.confidence["total"] >= 0.8
+
+
+def test_missing_total_needs_review():
+    fields = extract_fields_from_text("CORNER BAKERY SDN BHD\nDATE: 25/12/2018\n")
+    assert fields.needs_review is True
+
+
+def test_low_confidence_key_field_needs_review():
+    fields = Fields(merchant="SHOP", total=None, confidence={"merchant": 0.2})
+    assert fields.needs_review is True
+
+
+def test_line_items_carry_quantity_unit_price_and_amount():
+    items = extract_fields_from_text(GOOD).line_items
+    assert [item.description for item in items] == ["ROTI CANAI", "TEH TARIK"]
+    assert str(items[0].quantity) == "2"
+    assert str(items[0].unit_price) == "2.50"
+    assert str(items[0].amount) == "5.00"
+    assert items[1].quantity is None
+    assert str(items[1].amount) == "3.00"
+
+
+def test_receipt_number_is_read():
+    text = "SHOP SDN BHD\nReceipt No.: CS1801/26874 Date: 18/01/2018\nTOTAL 4.00"
+    assert extract_fields_from_text(text).receipt_number == "CS1801/26874"

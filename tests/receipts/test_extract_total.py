@@ -1,0 +1,88 @@
+"""The total is the amount due: labelled lines, rounding, and cross-checks."""
+
+from decimal import Decimal
+
+from receipts.extract import extract_fields_from_text
+
+
+def total_of(text: str) -> Decimal | None:
+    return extract_fields_from_text(text).total
+
+
+def test_total_line_gives_the_total():
+    assert total_of("SHOP SDN BHD\nTEA 3.00\nTOTAL 12.50\n") == Decimal("12.50")
+
+
+def test_subtotal_is_not_taken_as_total():
+    text = "SUBTOTAL 10.00\nGST 6% 0.60\nTOTAL 10.60\n"
+    fields = extract_fields_from_text(text)
+    assert fields.total == Decimal("10.60")
+    assert fields.subtotal == Decimal("10.00")
+
+
+def test_sub_total_spelled_apart_is_still_a_subtotal():
+    text = "SUB TOTAL 20.00\nSST 10% 2.00\nGRAND TOTAL 22.00\n"
+    assert total_of(text) == Decimal("22.00")
+
+
+def test_cash_and_change_are_not_the_total():
+    text = "TOTAL RM 37.10\nCASH RM 50.00\nCHANGE RM 12.90\n"
+    assert total_of(text) == Decimal("37.10")
+
+
+def test_rounded_total_after_a_rounding_line_is_the_total():
+    text = (
+        "TOTAL RM 33.92\n"
+        "ROUNDING ADJUSTMENT -RM 0.02\n"
+        "TOTAL ROUNDED RM 33.90\n"
+        "CASH RM 50.00\n"
+        "CHANGE RM 16.10\n"
+    )
+    assert total_of(text) == Decimal("33.90")
+
+
+def test_total_inclusive_of_gst_is_the_total_not_the_tax():
+    text = (
+        "Total Sales (Excluding GST) 51.42\n"
+        "Total GST 3.08\n"
+        "Rounding 0.00\n"
+        "Total Sales (Inclusive of GST) 54.50\n"
+        "CASH 60.00\n"
+    )
+    fields = extract_fields_from_text(text)
+    assert fields.total == Decimal("54.50")
+    assert fields.tax == Decimal("3.08")
+    assert fields.subtotal == Decimal("51.42")
+
+
+def test_amounts_with_thousands_separators():
+    assert total_of("AMOUNT DUE 1,234.50\nCASH 1,300.00\n") == Decimal("1234.50")
+
+
+def test_decimal_comma_read_by_ocr_is_understood():
+    assert total_of("TOTAL RM 33,90\n") == Decimal("33.90")
+
+
+def test_space_inside_an_amount_is_understood():
+    assert total_of("TOTAL : RM 39. 80\nCASH : RM 39. 80\n") == Decimal("39.80")
+
+
+def test_paid_minus_change_settles_a_misread_total():
+    text = "TOTAL RM 60.01\nROUNDING ADJ 0.01\nRM 60.30\nCASH RM 70.30\nCHANGE RM 10.00\n"
+    assert total_of(text) == Decimal("60.30")
+
+
+def test_item_count_is_not_a_total():
+    assert total_of("Total Qty: 7 51.42\nNETT TOTAL 54.50\n") == Decimal("54.50")
+
+
+def test_amounts_have_two_decimal_places():
+    total = total_of("TOTAL 7.5\nTOTAL DUE 7.50\n")
+    assert total == Decimal("7.50")
+    assert total.as_tuple().exponent == -2
+
+
+def test_no_amounts_means_no_total():
+    fields = extract_fields_from_text("THANK YOU\nPLEASE COME AGAIN\n")
+    assert fields.total is None
+    assert fields.confidence["total"] == 0.0
