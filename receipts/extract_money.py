@@ -19,7 +19,7 @@ SPACED_AMOUNT_RE = re.compile(r"(?<![\d.,])(?P<whole>\d{1,5}) (?P<cents>\d{2})\s
 
 CURRENCY_SIGNS = [
     (re.compile(r"\bMYR\b|\bRM\s?\d|\bRM\b|\(RM\)"), "MYR"),
-    (re.compile(r"€|\bEUR\b"), "EUR"),
+    (re.compile(r"€|\bEUR(?=\b|\d)"), "EUR"),
     (re.compile(r"£|\bGBP\b"), "GBP"),
     (re.compile(r"\bSGD\b|\bS\$"), "SGD"),
     (re.compile(r"\bUSD\b|\bUS\$"), "USD"),
