@@ -97,6 +97,17 @@ def test_sideways_photo_is_turned_upright_before_reading():
     assert "osd" in [name for name, _ in ocr.steps]
 
 
+def test_upside_down_scan_is_turned_upright():
+    flipped = render_receipt().rotate(180)
+    ocr = read_text(encode(flipped, "PNG"), "image/png")
+    assert extract_fields(ocr).merchant == "CORNER BAKERY SDN BHD"
+
+
+def test_upright_receipt_skips_orientation_detection():
+    ocr = read_text(encode(render_receipt(), "PNG"), "image/png")
+    assert "osd" not in [name for name, _ in ocr.steps]
+
+
 def test_exif_orientation_is_applied():
     image = render_receipt().rotate(-90, expand=True)
     exif = Image.Exif()
