@@ -38,6 +38,9 @@ def read_image_page(image: Image.Image, deadline: float, steps: list) -> list[di
     words = _tesseract_words(gray, deadline, steps)
     if _may_be_turned(gray, words):
         angle = _detect_rotation(gray, deadline, steps)
+        if not angle and _mean_conf(words) < VERY_LOW_CONFIDENCE:
+            # OSD is unsure on short receipts; upside down is the likeliest turn left.
+            angle = 180
         if angle:
             # OSD's angle is counter-clockwise, as Pillow's rotate() expects.
             upright = scale_for_ocr(gray.rotate(angle, expand=True))
