@@ -31,7 +31,7 @@ ADDRESS_WORDS_RE = re.compile(
 )
 # Lines that end the address block.
 ADDRESS_STOP_RE = re.compile(
-    r"\bTEL\b|\bTEL\s*[:.]|\bPHONE\b|\bFAX\b|\bH/?P\b|\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|"
+    r"\b0\d{1,2}\s?-\s?\d{3,4}\s?\d{3,4}\b|\bTEL\b|\bTEL\s*[:.]|\bPHONE\b|\bFAX\b|\bH/?P\b|\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|"
     r"\bINVOICE\b|\bRECEIPT\b|\bDATE\b|\bCASHIER\b|@|\bWWW\.|\.COM\b|\bEMAIL\b|\bMOBILE\b|"
     r"\bBILL\b|\bDOC\b|\bORDER\b|\bTABLE\b|\bSALES\b|\bOPEN\b|\bCASH\b",
     re.IGNORECASE,
@@ -69,10 +69,18 @@ def find_header(lines: list[str], confs: list[float] | None = None) -> Header:
     confs = confs or [1.0] * len(lines)
     top = [line if conf >= MIN_LINE_CONF else "" for line, conf in zip(lines, confs, strict=True)]
     header = _find_merchant(top[:HEADER_LINES])
-    if header.merchant:
-        address, conf = _find_address(lines, header.merchant_end + 1)
-        header.address, header.address_conf = address, conf
+    start = header.merchant_end + 1 if header.merchant else _first_address_line(top)
+    if start is not None:
+        header.address, header.address_conf = _find_address(lines, start)
     return header
+
+
+def _first_address_line(top: list[str]) -> int | None:
+    """Where the address starts when the name above it could not be read."""
+    for index, line in enumerate(top[:HEADER_LINES]):
+        if ADDRESS_WORDS_RE.search(line) and not ADDRESS_STOP_RE.search(line):
+            return index
+    return None
 
 
 def is_noise(line: str) -> bool:
@@ -82,9 +90,16 @@ def is_noise(line: str) -> bool:
     letters = sum(ch.isalpha() for ch in line)
     if letters < 3 or letters < 0.5 * len(line.replace(" ", "")):
         return True
-    if line == line.lower():
+    if line == line.lower() or not any(_is_word(token) for token in line.split()):
         return True
     return bool(NOISE_WORDS_RE.search(line))
+
+
+def _is_word(token: str) -> bool:
+    """At least three letters and hardly any digits: "MART", "Shell", not "AO2ZG8&"."""
+    letters = sum(ch.isalpha() for ch in token)
+    digits = sum(ch.isdigit() for ch in token)
+    return letters >= 3 and digits == 0
 
 
 def _find_merchant(top: list[str]) -> Header:
@@ -146,9 +161,9 @@ def _trim_debris(tokens: list[str]) -> list[str]:
             return False
         if not any(ch.isalnum() for ch in token):
             return True
-        if not any(ch.isalpha() for ch in token) and len(token) <= 2:
+        if not any(ch.isalpha() for ch in token) and len(token) == 1:
             return True
-        return upper_line and any(ch.islower() for ch in token)
+        return upper_line and token == token.lower()
 
     while tokens and is_debris(tokens[0]):
         tokens = tokens[1:]
