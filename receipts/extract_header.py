@@ -23,7 +23,7 @@ COMPANY_SUFFIX_RE = re.compile(
 # Lines of legal notices between the name and the address ("formerly known as ...").
 NOTICE_RE = re.compile(r"\bFORMERLY\b|\bLICEN[SC]EE\b|\bOWNED BY\b", re.IGNORECASE)
 # OCR confidence below which a header line is treated as smudge, not text.
-MIN_LINE_CONF = 0.35
+MIN_LINE_CONF = 0.4
 # Words that mark a line as part of an address rather than a name.
 ADDRESS_WORDS_RE = re.compile(
     r"^\W*(?:NO\b|LOT\b|\d)|\bJALAN\b|\bJLN\b|\bSTREET\b|\bROAD\b|\bFLOOR\b|\b\d{5}\b",
