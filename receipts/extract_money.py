@@ -14,8 +14,11 @@ AMOUNT_RE = re.compile(
     r"(?<![\d.,:])(?P<minus>-\s?(?:[A-Z]{1,3}\s?)?)?"
     r"(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,7})\s?[.,]\s?(?P<cents>\d{2})(?![.,/:-]?\d)"
 )
-# Space in place of the point ("64 13"), accepted only at the end of a labelled line.
-SPACED_AMOUNT_RE = re.compile(r"(?<![\d.,])(?P<whole>\d{1,5}) (?P<cents>\d{2})\s*\W?$")
+# Space in place of the point ("64 13") or no point at all ("5142", "-001"): accepted
+# only at the end of a line whose label says it holds money.
+SPACED_AMOUNT_RE = re.compile(
+    r"(?<![\d.,])(?P<minus>-)?(?P<whole>\d{1,5}) ?(?P<cents>\d{2})\s*\W?$"
+)
 
 CURRENCY_SIGNS = [
     (re.compile(r"\bMYR\b|\bRM\s?\d|\bRM\b|\(RM\)"), "MYR"),

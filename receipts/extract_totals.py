@@ -59,9 +59,16 @@ STRONG_TOTAL_RE = re.compile(
 )
 # Lines of the tax summary table or of headers: they name a tax but hold no tax total.
 NOT_TAX_RE = re.compile(
-    r"\bGST\s*(?:ID|REG|NO|SUMMARY)|\bTAX\s*INVOICE\b|\bSUMMARY\b|\bREG\b|\bCODE\b|@",
+    r"\bGST\s*(?:ID|REG|NO|SUMMARY)|\bTAX\s*INVOICE\b|\bSUMMARY\b|\bREG\b|\bCODE\b",
     re.IGNORECASE,
 )
+
+
+# The tax summary table under the totals repeats sums ("Total 80.91 0.00") that are not
+# the amount due.
+SUMMARY_RE = re.compile(r"\bSUMMARY\b|\bTAX\s*CODE\b|\bANALYSIS\b", re.IGNORECASE)
+# Labels whose line holds money, where OCR's lost decimal points are worth repairing.
+MONEY_ROLES = {"total", "subtotal", "tax", "rounding", "paid", "change", "discount"}
 
 
 @dataclass
@@ -87,24 +94,23 @@ def line_role(text: str) -> str:
     """The role of a line from its label: total, subtotal, tax, paid, change, or ""."""
     for role, pattern in COMPILED_ROLES:
         if pattern.search(text):
-            if (
-                role == "tax"
-                and NOT_TAX_RE.search(text)
-                and not re.search(rf"{TOTAL_WORD}", text, re.IGNORECASE)
-            ):
+            if role == "tax" and NOT_TAX_RE.search(text):
                 continue
-            if role == "tax" and re.search(rf"{TOTAL_WORD}.*\bINCL", text, re.IGNORECASE):
-                return "total"
             return role
     return ""
 
 
 def amount_lines(lines: list[tuple[str, float]]) -> list[AmountLine]:
-    """Lines that carry both a label role and at least one amount."""
+    """Lines with a label role or an amount; totals in a tax summary table are marked."""
     found = []
+    summary_from = next(
+        (i for i, (text, _) in enumerate(lines) if SUMMARY_RE.search(text)), len(lines)
+    )
     for index, (text, conf) in enumerate(lines):
         role = line_role(text)
-        amounts = find_amounts(text, allow_spaced=bool(role))
+        amounts = find_amounts(text, allow_spaced=role in MONEY_ROLES)
+        if role == "total" and index > summary_from:
+            role = "summary"
         if amounts or role:
             found.append(AmountLine(index, text, role, amounts, conf))
     return found
@@ -153,19 +159,52 @@ def _candidate_scores(labelled: list[AmountLine], totals: Totals) -> dict[Decima
         if line.role != "total" or not line.amounts:
             continue
         value = line.amounts[-1]
-        if value <= ZERO:
+        if value <= ZERO or (totals.subtotal is not None and value < totals.subtotal / 2):
+            # Far below the subtotal: a misread, or a sum of something else.
             continue
         score = 2.0 + (1.5 if STRONG_TOTAL_RE.search(line.text) else 0.0)
         if rounding_index is not None and line.index > rounding_index:
             score += 1.5
         score += 0.5 * line.conf
         scores[value] = max(scores.get(value, 0.0), score) + (0.5 if value in scores else 0)
-    for value, bonus in _agreement_bonuses(labelled, totals).items():
+    agreement = _agreement_bonuses(labelled, totals)
+    label_scores = dict(scores)
+    for value, bonus in agreement.items():
         if value in scores:
             scores[value] += bonus
         elif bonus >= 2.0:
             scores[value] = bonus
+    _repair_misread_digit(scores, label_scores, agreement, _sum_of_parts(labelled, totals))
     return scores
+
+
+def _sum_of_parts(labelled: list[AmountLine], totals: Totals) -> Decimal | None:
+    """Subtotal + tax + rounding, when the receipt prints all the parts."""
+    if totals.subtotal is None or totals.tax is None:
+        return None
+    rounding = _first_with_amount(labelled, "rounding")
+    return totals.subtotal + totals.tax + (rounding.amounts[-1] if rounding else ZERO)
+
+
+def _repair_misread_digit(scores, label_scores, agreement, parts_sum) -> None:
+    """Prefer the sum of the parts over a labelled total one misread digit away from it.
+
+    Faint thermal print turns 5 into 6 or 9 into 8; when subtotal, tax and rounding
+    add up to an amount that differs from an unconfirmed total in one digit, the
+    three separate readings are more likely right than the one.
+    """
+    if parts_sum is None or parts_sum <= ZERO or parts_sum in label_scores:
+        return
+    for value, label_score in label_scores.items():
+        if agreement.get(value, 0.0) == 0.0 and _one_digit_apart(value, parts_sum):
+            scores[parts_sum] = max(scores.get(parts_sum, 0.0), label_score + 1.0)
+
+
+def _one_digit_apart(a: Decimal, b: Decimal) -> bool:
+    text_a, text_b = f"{a:.2f}", f"{b:.2f}"
+    if len(text_a) != len(text_b):
+        return False
+    return sum(x != y for x, y in zip(text_a, text_b, strict=True)) == 1
 
 
 def _agreement_bonuses(labelled: list[AmountLine], totals: Totals) -> dict[Decimal, float]:
@@ -187,23 +226,26 @@ def _agreement_bonuses(labelled: list[AmountLine], totals: Totals) -> dict[Decim
         bonuses[implied] += 1.5
         if rounding:
             bonuses[implied + rounding.amounts[-1]] += 1.5
-    for before in _totals_before(labelled, rounding):
-        bonuses[before + rounding.amounts[-1]] += 1.5
+    if rounding:
+        # A total printed before the rounding line or in the summary table, plus the
+        # rounding, gives the amount due.
+        for before in _sums_before_rounding(labelled, rounding.index):
+            bonuses[before + rounding.amounts[-1]] += 1.5
     for value, count in counts.items():
         if count > 1:
             bonuses[value] += 0.4 * min(count - 1, 3)
     return bonuses
 
 
-def _totals_before(labelled: list[AmountLine], rounding: AmountLine | None) -> list[Decimal]:
-    """Totals printed before a rounding line; adding the rounding gives the amount due."""
-    if rounding is None:
-        return []
-    return [
-        line.amounts[-1]
+def _sums_before_rounding(labelled: list[AmountLine], rounding_index: int) -> set[Decimal]:
+    """Amounts the rounding is applied to: earlier totals and the summary's sums."""
+    return {
+        value
         for line in labelled
-        if line.role == "total" and line.amounts and line.index < rounding.index
-    ]
+        if line.role == "summary" or (line.role == "total" and line.index < rounding_index)
+        for value in line.amounts
+        if value > ZERO
+    }
 
 
 def _fallback_total(labelled: list[AmountLine]) -> tuple[Decimal | None, float]:

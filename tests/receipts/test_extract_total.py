@@ -86,3 +86,49 @@ def test_no_amounts_means_no_total():
     fields = extract_fields_from_text("THANK YOU\nPLEASE COME AGAIN\n")
     assert fields.total is None
     assert fields.confidence["total"] == 0.0
+
+
+def test_tax_summary_table_total_is_not_the_amount_due():
+    text = (
+        "Total Sales (Excluding GST) 80.91\n"
+        "Rounding -0.01\n"
+        "Total Sales (Inclusive of GST) 80.90\n"
+        "GST SUMMARY\n"
+        "Tax Code Amount Tax\n"
+        "SR 80.91 0.00\n"
+        "Total : 80.91 0.00\n"
+    )
+    assert total_of(text) == Decimal("80.90")
+
+
+def test_lost_decimal_point_on_a_labelled_line_is_restored():
+    text = "Total Sales (Excluding GST) 5142\nTotal GST 308\nTOTAL 54.50\n"
+    fields = extract_fields_from_text(text)
+    assert fields.subtotal == Decimal("51.42")
+    assert fields.tax == Decimal("3.08")
+
+
+def test_total_one_digit_off_the_sum_of_its_parts_is_repaired():
+    text = (
+        "Total Sales (Excluding GST) 95.17\n"
+        "Total GST 5.71\n"
+        "Rounding 0.02\n"
+        "Total Sales (Inclusive of GST) 100.80\n"
+    )
+    assert total_of(text) == Decimal("100.90")
+
+
+def test_total_confirmed_by_cash_and_change_is_not_repaired():
+    text = "SUBTOTAL 95.17\nGST 5.71\nTOTAL 100.80\nCASH 110.00\nCHANGE 9.20\n"
+    assert total_of(text) == Decimal("100.80")
+
+
+def test_zero_rounding_keeps_the_total_printed_before_it():
+    # "Rounded" was garbled by OCR, and 9.00 was misread as 9.60 after it.
+    text = "1PC 9.00 9.00\nTotal : 9.00\nRounding Adjustment 0.00\nRound d Total (RM): 9.60\n"
+    assert total_of(text) == Decimal("9.00")
+
+
+def test_total_smaller_than_the_subtotal_is_not_believed():
+    text = "SUB TOTAL 296.00\nSERVICE CHARGE 10% 29.60\nGST 6% 19.54\nTOTAL 3.43\n"
+    assert total_of(text) != Decimal("3.43")
