@@ -116,6 +116,15 @@ def test_exif_orientation_is_applied():
     assert str(extract_fields(ocr).total) == "12.50"
 
 
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [("WEBP", "image/webp"), ("HEIF", "image/heic"), ("TIFF", "image/tiff")],
+)
+def test_other_image_formats_are_read(fmt, content_type):
+    data = encode(render_receipt().convert("RGB"), fmt, quality=95)
+    assert str(extract_fields(read_text(data, content_type)).total) == "12.50"
+
+
 def test_pdf_with_a_text_layer_is_read_without_ocr():
     ocr = read_text(text_pdf(RECEIPT_LINES), "application/pdf")
     assert ocr.source == "pdf-text"
