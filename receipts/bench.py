@@ -14,11 +14,13 @@ import os
 import statistics
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from receipts.extract import extract_fields
 from receipts.extract_dates import dates_in_line
+from receipts.extract_money import find_amounts
 
 CONTENT_TYPES = {
     ".jpg": "image/jpeg",
@@ -71,6 +73,16 @@ def measure_one(path: Path) -> dict:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     label = json.loads(path.with_suffix(".json").read_text())
     ocr = read_text(path.read_bytes(), CONTENT_TYPES[path.suffix.lower()])
+    return {
+        "file": path.name,
+        "checks": compare(label, ocr),
+        "seconds": ocr.seconds,
+        "steps": ocr.steps,
+    }
+
+
+def compare(label: dict, ocr) -> dict[str, "Check"]:
+    """Extract fields from one OCR result and check each labelled field."""
     fields = extract_fields(ocr)
     got = {
         "total": fields.total,
@@ -82,12 +94,40 @@ def measure_one(path: Path) -> dict:
     checks = {}
     for name in FIELDS:
         if label.get(name):
-            checks[name] = (
-                same_value(name, label[name], got[name]),
-                label[name],
-                got[name],
+            checks[name] = Check(
+                ok=same_value(name, label[name], got[name]),
+                expected=label[name],
+                got=got[name],
+                in_text=in_ocr_text(name, label[name], ocr.text),
             )
-    return {"file": path.name, "checks": checks, "seconds": ocr.seconds}
+    return checks
+
+
+@dataclass
+class Check:
+    ok: bool
+    expected: str
+    got: object
+    in_text: bool  # the right value appears somewhere in the OCR text
+
+
+def in_ocr_text(name: str, expected: str, text: str) -> bool:
+    """Whether OCR read the labelled value at all, so a miss can be blamed on OCR or rules."""
+    lines = text.splitlines()
+    if name == "total":
+        wanted = _as_number(expected)
+        return any(wanted in find_amounts(line, allow_spaced=True) for line in lines)
+    if name == "date":
+        wanted = _label_dates(expected)
+        return any(
+            value in wanted
+            for line in lines
+            for month_first in (False, True)
+            for value, _ in dates_in_line(line, month_first=month_first)
+        )
+    if name == "currency":
+        return True
+    return fold(expected) in fold(text)
 
 
 def same_value(name: str, expected: str, got) -> bool:
@@ -121,21 +161,48 @@ def _label_dates(text: str) -> set[datetime.date]:
 
 
 def print_report(results: list[dict]) -> None:
-    print(f"{len(results)} receipts")
+    """Accuracy per field (and how often OCR read the value at all), misses, timings."""
+    print(f"{len(results)} receipts        right       in OCR text")
     for name in FIELDS:
-        checks = [r["checks"][name][0] for r in results if name in r["checks"]]
+        checks = [r["checks"][name] for r in results if name in r["checks"]]
         if checks:
-            print(f"{name:9} {sum(checks) / len(checks):.2f}  ({sum(checks)}/{len(checks)})")
-    print("\nMisses:")
+            right = sum(c.ok for c in checks)
+            read = sum(c.in_text for c in checks)
+            print(
+                f"{name:9} {right / len(checks):.2f} ({right:2}/{len(checks)})"
+                f"   {read / len(checks):.2f} ({read:2}/{len(checks)})"
+            )
+    print("\nMisses (* = the right value is nowhere in the OCR text):")
     for result in results:
-        for name, (ok, expected, got) in result["checks"].items():
-            if not ok:
-                print(f"  {result['file']:12} {name:8} expected {expected!r:40} got {got!r}")
+        for name, check in result["checks"].items():
+            if not check.ok:
+                mark = " " if check.in_text else "*"
+                print(
+                    f" {mark}{result['file']:10} {name:8} expected {check.expected!r:40} "
+                    f"got {check.got!r}"
+                )
+    print_timings(results)
+
+
+def print_timings(results: list[dict]) -> None:
+    """Seconds per receipt, and per step so no step can quietly grow."""
     seconds = [r["seconds"] for r in results]
     print(
         f"\nSeconds per receipt: median {statistics.median(seconds):.2f}, "
         f"mean {statistics.mean(seconds):.2f}, max {max(seconds):.2f}"
     )
+    per_step: dict[str, list[float]] = {}
+    for result in results:
+        totals: dict[str, float] = {}
+        for step, spent in result["steps"]:
+            totals[step] = totals.get(step, 0.0) + spent
+        for step, spent in totals.items():
+            per_step.setdefault(step, []).append(spent)
+    for step, spent in per_step.items():
+        print(
+            f"  {step:10} on {len(spent):3} receipts: median {statistics.median(spent):.2f}, "
+            f"mean {statistics.mean(spent):.2f}"
+        )
 
 
 if __name__ == "__main__":

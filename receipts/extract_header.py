@@ -214,8 +214,16 @@ def _is_address_noise(line: str) -> bool:
 
 
 def clean_address(address: str) -> str:
-    """Join the address lines, dropping stray marks that OCR reads from smudges."""
-    tokens = [t for t in address.split() if t == "&" or any(ch.isalnum() for ch in t)]
+    """Join the address lines, dropping stray marks that OCR reads from smudges.
+
+    A comma or point set apart by OCR ("BALAKONG ,") belongs to the word before it.
+    """
+    tokens: list[str] = []
+    for token in address.split():
+        if token in (",", ".") and tokens:
+            tokens[-1] += token
+        elif token == "&" or any(ch.isalnum() for ch in token):
+            tokens.append(token)
     address = " ".join(tokens)
     address = re.sub(r"\s+([,.])", r"\1", address)
     return address.strip(" ;:|'\"-_~*=")

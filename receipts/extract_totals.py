@@ -231,6 +231,10 @@ def _agreement_bonuses(labelled: list[AmountLine], totals: Totals) -> dict[Decim
         # rounding, gives the amount due.
         for before in _sums_before_rounding(labelled, rounding.index):
             bonuses[before + rounding.amounts[-1]] += 1.5
+    for line in labelled:
+        if line.role == "summary" and len(line.amounts) == 2:
+            # The summary's total row: amount before tax and the tax on it.
+            bonuses[line.amounts[0] + line.amounts[1]] += 1.5
     for value, count in counts.items():
         if count > 1:
             bonuses[value] += 0.4 * min(count - 1, 3)
