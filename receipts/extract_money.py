@@ -17,7 +17,7 @@ AMOUNT_RE = re.compile(
 # Space in place of the point ("64 13") or no point at all ("5142", "-001"): accepted
 # only at the end of a line whose label says it holds money.
 SPACED_AMOUNT_RE = re.compile(
-    r"(?<![\d.,])(?P<minus>-)?(?P<whole>\d{1,5}) ?(?P<cents>\d{2})\s*\W?$"
+    r"(?<![\d.,])(?P<minus>-)?(?:(?P<whole>\d{1,5}) |(?P<short>\d{1,2}))(?P<cents>\d{2})\s*\W?$"
 )
 
 CURRENCY_SIGNS = [
@@ -53,7 +53,7 @@ def find_amounts(line: str, *, allow_spaced: bool = False) -> list[Decimal]:
 
 
 def _to_decimal(match: re.Match) -> Decimal:
-    whole = match.group("whole").replace(",", "")
+    whole = (match.group("whole") or match.groupdict().get("short") or "").replace(",", "")
     value = Decimal(f"{whole}.{match.group('cents')}").quantize(CENTS)
     minus = match.groupdict().get("minus")
     return -value if minus else value
