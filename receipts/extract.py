@@ -113,7 +113,7 @@ def _with_ocr(conf: float, scored: list[tuple[str, float]], index: int) -> float
     """Scale a rule's confidence by how sure the OCR was of that line."""
     if index < 0 or index >= len(scored):
         return conf
-    return round(conf * min(1.0, 0.3 + scored[index][1]), 2)
+    return round(conf * scored[index][1] ** 0.5, 2)
 
 
 def find_line_items(lines: list[str]) -> list[LineItem]:

@@ -209,6 +209,8 @@ def _trim_line(line: str) -> str:
 
 
 def _is_address_noise(line: str) -> bool:
+    if POSTCODE_RE.search(line):
+        return False
     letters = sum(ch.isalpha() for ch in line)
     return letters < 3 or line == line.lower() or bool(NOTICE_RE.search(line))
 

@@ -54,6 +54,11 @@ def test_ocr_slip_in_the_year_is_repaired():
     assert date_of("Date 25/12/7018") == datetime.date(2018, 12, 25)
 
 
+def test_date_printed_with_the_time_of_sale_wins_over_another_date():
+    text = "TAX INV 002-1550040 19/03/16\nTOTAL 28.60\n18/03/18 09:03 #002-15500408"
+    assert date_of(text) == datetime.date(2018, 3, 18)
+
+
 def test_no_date_gives_none():
     fields = extract_fields_from_text("SHOP\nTOTAL 1.00")
     assert fields.date is None

@@ -60,3 +60,26 @@ def test_address_is_not_offered_as_the_merchant():
 def test_date_line_between_name_and_address_is_skipped():
     text = "UNIHAKKA INTERNATIONAL SDN BHD\n05 Mar 2018 18:24\n(867388-U)\n12, Jalan Tampoi\nTAX"
     assert extract_fields_from_text(text).address == "12, Jalan Tampoi"
+
+
+def test_comma_that_ocr_set_apart_stays_in_the_address():
+    text = "SHOP SDN BHD\nLOT 18, JALAN KPB 6,\nKAWASAN BALAKONG ,\n43300 SERI KEMBANGAN\nTEL: 03-1"
+    assert extract_fields_from_text(text).address == (
+        "LOT 18, JALAN KPB 6, KAWASAN BALAKONG, 43300 SERI KEMBANGAN"
+    )
+
+
+def test_address_stops_at_a_phone_number_without_a_label():
+    text = "SHELL TRADING\nLOT 2685 JLN GENTING KLANG\n53300 KL\n03- 40212008\nTOTAL 1.00"
+    assert extract_fields_from_text(text).address == "LOT 2685 JLN GENTING KLANG 53300 KL"
+
+
+def test_legal_notice_lines_are_not_the_address():
+    text = (
+        "GERBANG ALAF RESTAURANTS SDN BHD\n(65351-M)\nformerly known as\n"
+        "GOLDEN ARCHES RESTAURANTS SDN BHD\nLicensee of a brand\n"
+        "Level 6, Bangunan TH, No.3, Jalan SS21/39, 47400 Petaling Jaya\n(GST ID No: 1)"
+    )
+    fields = extract_fields_from_text(text)
+    assert fields.merchant == "GERBANG ALAF RESTAURANTS SDN BHD"
+    assert fields.address == "Level 6, Bangunan TH, No.3, Jalan SS21/39, 47400 Petaling Jaya"
