@@ -96,15 +96,33 @@ def _read_image_file(data, max_pages, deadline, steps):
         raise UnreadableFile(f"This image has {frames} pages; the limit is {max_pages}.")
     words: list[Word] = []
     for page, frame in enumerate(ImageSequence.Iterator(image)):
-        words += _to_words(read_image_page(frame.copy(), deadline, steps), page)
+        words += _to_words(read_image_page(_frame_image(frame, page), deadline, steps), page)
     return words, frames
+
+
+def _frame_image(frame: Image.Image, page: int) -> Image.Image:
+    """One page of an image file, on white where it was transparent."""
+    try:
+        image = frame.copy()
+    except (OSError, ValueError) as exc:
+        raise UnreadableFile(
+            f"Page {page + 1} of this image is damaged and could not be read."
+        ) from exc
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        # Transparent pixels are black underneath; text on them would vanish.
+        image = image.convert("RGBA")
+        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, image).convert("RGB")
+    return image
 
 
 def _open_image(data: bytes) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise UnreadableFile("This image has too many pixels to be read safely.") from exc
+    except UnidentifiedImageError as exc:
         raise UnreadableFile("This file could not be opened as an image.") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise UnreadableFile("This image is damaged or incomplete and could not be read.") from exc

@@ -26,6 +26,7 @@ LOW_CONFIDENCE = 55
 VERY_LOW_CONFIDENCE = 40
 # How much better a flipped band must read before the page is turned upside down.
 FLIP_MARGIN = 15
+MIN_WORDS_TO_RETRY = 5
 
 
 class OcrTimeout(Exception):
@@ -53,7 +54,10 @@ def _second_attempt(gray, words, deadline, steps) -> Image.Image | None:
     down when a band reads better that way, and otherwise with speckle (the halftone
     of a scanner's lid) removed.
     """
-    conf = _mean_conf(words) if len(words) >= 5 else 0.0
+    if len(words) < MIN_WORDS_TO_RETRY:
+        # A blank or nearly blank page: nothing a turn or a cleanup would recover.
+        return None
+    conf = _mean_conf(words)
     asked_osd = conf < LOW_CONFIDENCE and looks_sideways(gray)
     if asked_osd:
         angle = _detect_rotation(gray, deadline, steps)
@@ -77,6 +81,8 @@ def _reads_better_flipped(gray: Image.Image, deadline: float, steps: list) -> bo
     of reading the whole page twice.
     """
     band = gray.crop((0, gray.height * 2 // 5, gray.width, gray.height * 3 // 5))
+    if band.height < 20:
+        return False
     upright = _mean_conf(_tesseract_words(band, deadline, steps))
     flipped = _mean_conf(_tesseract_words(band.rotate(180), deadline, steps))
     return flipped > upright + FLIP_MARGIN

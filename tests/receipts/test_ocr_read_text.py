@@ -157,6 +157,20 @@ def test_every_page_of_a_multipage_tiff_is_read():
     assert "PAGE TWO" in ocr.text
 
 
+def test_transparent_png_is_read_on_white():
+    text_only = render_receipt().convert("LA")
+    alpha = text_only.getchannel("L").point(lambda v: 255 - v)
+    transparent = Image.merge("LA", (Image.new("L", text_only.size, 0), alpha))
+    ocr = read_text(encode(transparent, "PNG"), "image/png")
+    assert str(extract_fields(ocr).total) == "12.50"
+
+
+def test_blank_image_gives_no_text():
+    ocr = read_text(encode(Image.new("L", (400, 600), 255), "PNG"), "image/png")
+    assert ocr.text == ""
+    assert ocr.words == []
+
+
 def test_random_bytes_are_unreadable():
     with pytest.raises(UnreadableFile, match="could not be opened as an image"):
         read_text(b"\x00\x13definitely not an image" * 10, "image/png")
