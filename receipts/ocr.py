@@ -21,6 +21,8 @@ __all__ = ["OcrResult", "OcrTimeout", "UnreadableFile", "Word", "read_text"]
 
 # 200 dpi makes receipt text about 25-40 px tall; 300 dpi enlarged JPEG noise in scans.
 PDF_RENDER_DPI = 200
+# A poster-sized page at 200 dpi would need gigabytes; receipts never do.
+MAX_RENDER_PIXELS = 12_000_000
 # A page whose text layer has fewer letters and digits than this is treated as scanned.
 MIN_TEXT_LAYER_CHARS = 20
 
@@ -190,7 +192,10 @@ def _pdf_text_layer_words(page, index: int, steps) -> list[Word] | None:
 
 
 def _render_pdf_page(page, steps) -> Image.Image:
+    """The page as a grayscale picture, smaller than 200 dpi only if the page is huge."""
     started = time.monotonic()
-    image = page.render(scale=PDF_RENDER_DPI / 72, grayscale=True).to_pil()
+    width, height = page.get_size()
+    scale = min(PDF_RENDER_DPI / 72, (MAX_RENDER_PIXELS / max(1.0, width * height)) ** 0.5)
+    image = page.render(scale=scale, grayscale=True).to_pil()
     steps.append(("render", time.monotonic() - started))
     return image
