@@ -10,7 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from receipts.extract_dates import find_date
+from receipts.extract_dates import dates_in_line, find_date
 from receipts.extract_header import find_header, find_receipt_number
 from receipts.extract_money import AMOUNT_RE, detect_currency, find_amounts
 from receipts.extract_totals import find_totals, line_role
@@ -20,6 +20,7 @@ KEY_FIELDS = ("merchant", "date", "total")
 REVIEW_THRESHOLD = 0.5
 # Confidence given to lines that come without OCR word scores (text layers, tests).
 TEXT_CONFIDENCE = 0.9
+TRAILING_QUANTITY_RE = re.compile(r"\s(\d{1,3}(?:\.\d{1,3})?)\s*$")
 QUANTITY_RE = re.compile(r"(?<![\d.])(?P<qty>\d{1,3})\s*[xX@*]\s*(?:[A-Z]{0,3}\s?)?(?=\d)")
 
 
@@ -117,9 +118,11 @@ def _with_ocr(conf: float, scored: list[tuple[str, float]], index: int) -> float
 
 
 def find_line_items(lines: list[str]) -> list[LineItem]:
-    """Purchased items: unlabelled lines that end in an amount, before the totals."""
+    """Purchased items: unlabelled lines with an amount, after the date, before the totals."""
     items: list[LineItem] = []
-    for index, line in enumerate(lines):
+    start = next((i + 1 for i, line in enumerate(lines) if dates_in_line(line)), 0)
+    for index in range(start, len(lines)):
+        line = lines[index]
         role = line_role(line)
         if role in ("total", "subtotal", "paid", "change", "rounding"):
             if items:
@@ -142,15 +145,17 @@ def _line_item(line: str, amounts: list[Decimal], previous: str) -> LineItem | N
     if qty_match:
         quantity = Decimal(qty_match.group("qty"))
         description = line[: qty_match.start()].strip(" :-*")
-    elif re.search(r"\s(\d{1,3})\s*$", description):
-        qty_text = re.search(r"\s(\d{1,3})\s*$", description).group(1)
-        quantity = Decimal(qty_text)
-        description = description[: -len(qty_text)].strip()
+    elif trailing := TRAILING_QUANTITY_RE.search(description):
+        # "Plastic 2 15.50 31.00": a small count just before the prices.
+        quantity = Decimal(trailing.group(1))
+        description = description[: trailing.start()].strip()
     if sum(ch.isalpha() for ch in description) < 2:
         # The name is on the line above ("CHOPPING BOARD" / "1 X 19.00 19.00").
         description = previous.strip() if line_role(previous) == "" else ""
     if not description:
         return None
+    if quantity is not None and quantity <= 0:
+        quantity = None
     unit_price = amounts[-2] if len(amounts) >= 2 else None
     if unit_price is None and quantity:
         unit_price = (amounts[-1] / quantity).quantize(Decimal("0.01"))

@@ -47,3 +47,18 @@ def test_line_items_carry_quantity_unit_price_and_amount():
 def test_receipt_number_is_read():
     text = "SHOP SDN BHD\nReceipt No.: CS1801/26874 Date: 18/01/2018\nTOTAL 4.00"
     assert extract_fields_from_text(text).receipt_number == "CS1801/26874"
+
+
+def test_line_item_with_a_decimal_quantity_before_its_prices():
+    text = "SHOP SDN BHD\nDate: 06/03/2018\n(B03) JASMINE GREEN 2.0 2.30 4.60\nTOTAL 4.60\n"
+    (item,) = extract_fields_from_text(text).line_items
+    assert item.description == "(B03) JASMINE GREEN"
+    assert str(item.quantity) == "2.0"
+    assert str(item.unit_price) == "2.30"
+    assert str(item.amount) == "4.60"
+
+
+def test_address_numbers_above_the_date_are_not_line_items():
+    text = "SHOP SDN BHD\nNO.5, 57 & 59, JALAN 18.50\nDate: 06/03/2018\nTEA 3.00\nTOTAL 3.00\n"
+    items = extract_fields_from_text(text).line_items
+    assert [item.description for item in items] == ["TEA"]
