@@ -59,28 +59,39 @@ def extract_fields(ocr: OcrResult) -> Fields:
     lines: dict[tuple[int, int], list] = {}
     for word in ocr.words:
         lines.setdefault((word.page, word.line), []).append(word)
+    if not lines:
+        return extract_fields_from_text(ocr.text)
     scored = [(" ".join(w.text for w in words), _line_conf(words)) for words in lines.values()]
-    if not scored:
-        scored = [(line, TEXT_CONFIDENCE) for line in _text_lines(ocr.text)]
-    return _extract(scored)
+    weakest = [_weakest_word_conf(words) for words in lines.values()]
+    return _extract(scored, weakest)
+
+
+def _real_word_confs(words: list) -> list[float]:
+    """Confidences of a line's real words; stray marks are always scored low."""
+    real = [w.conf for w in words if sum(ch.isalnum() for ch in w.text) >= 2]
+    return [conf / 100 for conf in real or [w.conf for w in words]]
 
 
 def _line_conf(words: list) -> float:
-    """Mean OCR confidence of a line's real words; stray marks are always scored low."""
-    real = [w.conf for w in words if sum(ch.isalnum() for ch in w.text) >= 2]
-    return statistics.mean(real or [w.conf for w in words]) / 100
+    return statistics.mean(_real_word_confs(words))
+
+
+def _weakest_word_conf(words: list) -> float:
+    """One misread word spoils a name, so a name is only as sure as its weakest word."""
+    return min(_real_word_confs(words))
 
 
 def extract_fields_from_text(text: str) -> Fields:
     """Fields from plain text, one receipt line per line of text."""
-    return _extract([(line, TEXT_CONFIDENCE) for line in _text_lines(text)])
+    scored = [(line, TEXT_CONFIDENCE) for line in _text_lines(text)]
+    return _extract(scored, [TEXT_CONFIDENCE] * len(scored))
 
 
 def _text_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _extract(scored: list[tuple[str, float]]) -> Fields:
+def _extract(scored: list[tuple[str, float]], weakest: list[float]) -> Fields:
     texts = [text for text, _ in scored]
     fields = Fields()
     fields.currency, currency_conf = detect_currency("\n".join(texts))
@@ -97,7 +108,7 @@ def _extract(scored: list[tuple[str, float]]) -> Fields:
     fields.receipt_number, number_conf = find_receipt_number(texts)
     fields.line_items = find_line_items(texts)
     fields.confidence = {
-        "merchant": _with_ocr(header.merchant_conf, scored, header.merchant_end),
+        "merchant": _with_ocr(header.merchant_conf, weakest, header.merchant_end),
         "address": header.address_conf,
         "date": found_date.conf if found_date else 0.0,
         "total": totals.total_conf,
@@ -110,11 +121,11 @@ def _extract(scored: list[tuple[str, float]]) -> Fields:
     return fields
 
 
-def _with_ocr(conf: float, scored: list[tuple[str, float]], index: int) -> float:
+def _with_ocr(conf: float, line_confs: list[float], index: int) -> float:
     """Scale a rule's confidence by how sure the OCR was of that line."""
-    if index < 0 or index >= len(scored):
+    if index < 0 or index >= len(line_confs):
         return conf
-    return round(conf * scored[index][1] ** 0.5, 2)
+    return round(conf * line_confs[index] ** 0.5, 2)
 
 
 def find_line_items(lines: list[str]) -> list[LineItem]:

@@ -1,6 +1,7 @@
 """Confidence per field and the needs_review flag."""
 
-from receipts.extract import Fields, extract_fields_from_text
+from receipts.extract import Fields, extract_fields, extract_fields_from_text
+from receipts.ocr import OcrResult, Word
 
 GOOD = """CORNER BAKERY SDN BHD
 12 JALAN MAWAR, 50450 KUALA LUMPUR
@@ -62,3 +63,40 @@ def test_address_numbers_above_the_date_are_not_line_items():
     text = "SHOP SDN BHD\nNO.5, 57 & 59, JALAN 18.50\nDate: 06/03/2018\nTEA 3.00\nTOTAL 3.00\n"
     items = extract_fields_from_text(text).line_items
     assert [item.description for item in items] == ["TEA"]
+
+
+def ocr_of(lines: list[list[tuple[str, float]]]) -> OcrResult:
+    """An OCR result built from lines of (word, confidence)."""
+    words = [
+        Word(text, conf, 10 * i, 20 * n, 10, 10, 0, n)
+        for n, line in enumerate(lines)
+        for i, (text, conf) in enumerate(line)
+    ]
+    return OcrResult("", words, 1, "ocr", 0.1, [])
+
+
+def test_merchant_with_a_doubtful_word_sends_the_receipt_to_review():
+    lines = [
+        [("INDAH", 95), ("GIFT", 93), ("&", 90), ("HOME", 94), ("BECO", 20)],
+        [("DATE:", 95), ("19/10/2018", 92)],
+        [("TOTAL", 96), ("60.30", 95)],
+        [("CASH", 96), ("70.30", 95)],
+        [("CHANGE", 96), ("10.00", 95)],
+    ]
+    fields = extract_fields(ocr_of(lines))
+    assert fields.merchant == "INDAH GIFT & HOME BECO"
+    assert fields.confidence["merchant"] < 0.5
+    assert fields.needs_review is True
+
+
+def test_clearly_read_receipt_from_ocr_does_not_need_review():
+    lines = [
+        [("INDAH", 95), ("GIFT", 93), ("TRADING", 94)],
+        [("DATE:", 95), ("19/10/2018", 92)],
+        [("TOTAL", 96), ("60.30", 95)],
+        [("CASH", 96), ("70.30", 95)],
+        [("CHANGE", 96), ("10.00", 95)],
+    ]
+    fields = extract_fields(ocr_of(lines))
+    assert (fields.merchant, str(fields.total)) == ("INDAH GIFT TRADING", "60.30")
+    assert fields.needs_review is False
