@@ -118,6 +118,7 @@ def _extract(scored: list[tuple[str, float]], weakest: list[float]) -> Fields:
         "receipt_number": number_conf,
         "line_items": 0.5 if fields.line_items else 0.0,
     }
+    fields.confidence = {name: round(value, 2) for name, value in fields.confidence.items()}
     return fields
 
 

@@ -110,11 +110,8 @@ def _find_merchant(top: list[str]) -> Header:
         if COMPANY_SUFFIX_RE.search(top[index]) and not ADDRESS_STOP_RE.search(top[index]):
             start = _name_start(top, index)
             end = _name_end(top, index)
-            return Header(
-                merchant=clean_company(" ".join(top[start : end + 1])),
-                merchant_conf=0.85,
-                merchant_end=end,
-            )
+            name = clean_company(" ".join(top[start : end + 1]))
+            return Header(merchant=name, merchant_conf=_suffix_name_conf(name), merchant_end=end)
     for index in candidates:
         line = top[index]
         if ADDRESS_WORDS_RE.search(line):
@@ -125,6 +122,12 @@ def _find_merchant(top: list[str]) -> Header:
             name = " ".join(top[index : end + 1])
             return Header(merchant=clean_company(name), merchant_conf=0.55, merchant_end=end)
     return Header()
+
+
+def _suffix_name_conf(name: str) -> float:
+    """Sure of a name with a legal suffix, unless the suffix is nearly all that was read."""
+    rest = COMPANY_SUFFIX_RE.sub("", name)
+    return 0.85 if sum(ch.isalpha() for ch in rest) >= 3 else 0.2
 
 
 def _name_start(top: list[str], index: int) -> int:

@@ -223,9 +223,10 @@ def _agreement_bonuses(labelled: list[AmountLine], totals: Totals) -> dict[Decim
         bonuses[paid.amounts[-1]] += 0.75
     if totals.subtotal is not None and totals.tax is not None:
         implied = totals.subtotal + totals.tax
-        bonuses[implied] += 1.5
         if rounding:
-            bonuses[implied + rounding.amounts[-1]] += 1.5
+            implied += rounding.amounts[-1]
+        # Printed as well as implied: a total whose label OCR could not read.
+        bonuses[implied] += 2.0 if counts[implied] else 1.5
     if rounding:
         # A total printed before the rounding line or in the summary table, plus the
         # rounding, gives the amount due.

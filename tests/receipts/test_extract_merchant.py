@@ -83,3 +83,9 @@ def test_legal_notice_lines_are_not_the_address():
     fields = extract_fields_from_text(text)
     assert fields.merchant == "GERBANG ALAF RESTAURANTS SDN BHD"
     assert fields.address == "Level 6, Bangunan TH, No.3, Jalan SS21/39, 47400 Petaling Jaya"
+
+
+def test_a_bare_legal_suffix_is_not_trusted_as_a_name():
+    fields = extract_fields_from_text("BHD\nNo: 28, JALAN ASTANA 1C\nTEL 03-1\nTOTAL 1.00")
+    assert fields.merchant == "BHD"
+    assert fields.confidence["merchant"] < 0.5

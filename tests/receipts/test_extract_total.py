@@ -132,3 +132,12 @@ def test_zero_rounding_keeps_the_total_printed_before_it():
 def test_total_smaller_than_the_subtotal_is_not_believed():
     text = "SUB TOTAL 296.00\nSERVICE CHARGE 10% 29.60\nGST 6% 19.54\nTOTAL 3.43\n"
     assert total_of(text) != Decimal("3.43")
+
+
+def test_printed_sum_of_subtotal_and_tax_is_the_total_when_its_label_is_garbled():
+    text = (
+        "Sub Total : RM 68.87\nGST/TAX 6% RM 4.13\nTOze RM 73.00\nCA. RM 73.00\nCHANGE: RM 0.00\n"
+    )
+    fields = extract_fields_from_text(text)
+    assert fields.total == Decimal("73.00")
+    assert fields.confidence["total"] >= 0.5
