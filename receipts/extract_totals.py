@@ -221,12 +221,10 @@ def _agreement_bonuses(labelled: list[AmountLine], totals: Totals) -> dict[Decim
         bonuses[implied] += 3.0 if printed else 2.0
     if paid and not change:
         bonuses[paid.amounts[-1]] += 0.75
-    if totals.subtotal is not None and totals.tax is not None:
-        implied = totals.subtotal + totals.tax
-        if rounding:
-            implied += rounding.amounts[-1]
+    parts_sum = _sum_of_parts(labelled, totals)
+    if parts_sum is not None:
         # Printed as well as implied: a total whose label OCR could not read.
-        bonuses[implied] += 2.0 if counts[implied] else 1.5
+        bonuses[parts_sum] += 2.0 if counts[parts_sum] else 1.5
     if rounding:
         # A total printed before the rounding line or in the summary table, plus the
         # rounding, gives the amount due.
