@@ -3,6 +3,7 @@
 import io
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -145,6 +146,25 @@ def test_pdf_over_the_page_limit_is_refused_with_its_page_count():
     data = encode(page, "PDF", save_all=True, append_images=[page, page])
     with pytest.raises(UnreadableFile, match="This PDF has 3 pages; the limit is 2."):
         read_text(data, "application/pdf", max_pages=2)
+
+
+def test_pdf_mixing_a_text_page_and_a_scanned_page_reads_both():
+    combined = pdfium.PdfDocument(text_pdf(["PAGE ONE HEADER SDN BHD", "ITEM 1.00"]))
+    scanned = pdfium.PdfDocument(encode(render_receipt().convert("RGB"), "PDF", resolution=150))
+    combined.import_pages(scanned)
+    buffer = io.BytesIO()
+    combined.save(buffer)
+    ocr = read_text(buffer.getvalue(), "application/pdf")
+    assert (ocr.pages, ocr.source) == (2, "ocr")
+    assert "PAGE ONE HEADER" in ocr.text
+    assert str(extract_fields(ocr).total) == "12.50"
+
+
+def test_tiff_over_the_page_limit_is_refused():
+    page = render_receipt()
+    data = encode(page, "TIFF", save_all=True, append_images=[page, page])
+    with pytest.raises(UnreadableFile, match="This image has 3 pages; the limit is 2."):
+        read_text(data, "image/tiff", max_pages=2)
 
 
 def test_every_page_of_a_multipage_tiff_is_read():
