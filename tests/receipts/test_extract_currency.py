@@ -1,0 +1,29 @@
+"""Currency from symbols and codes."""
+
+import pytest
+
+from receipts.extract import extract_fields_from_text
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("TOTAL RM 12.50", "MYR"),
+        ("TOTAL MYR 12.50", "MYR"),
+        ("TOTAL $12.50\nVISA $12.50", "USD"),
+        ("TOTAL €12,50", "EUR"),
+        ("TOTAL £12.50", "GBP"),
+        ("TOTAL 12.50 EUR", "EUR"),
+    ],
+)
+def test_currency_is_detected(text, code):
+    assert extract_fields_from_text(text).currency == code
+
+
+def test_dollar_sign_on_a_malaysian_receipt_means_ringgit():
+    text = "SHOP SDN BHD\nJALAN BESAR\nTOTAL $8.20"
+    assert extract_fields_from_text(text).currency == "MYR"
+
+
+def test_no_currency_marks_leaves_it_empty():
+    assert extract_fields_from_text("TOTAL 12.50").currency == ""
