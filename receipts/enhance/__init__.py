@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from receipts.enhance.cache import learn_from_correction, learned_merchant, result_key
+from receipts.enhance.caching import learn_from_correction, learned_merchant, result_key
 from receipts.enhance.categories import CATEGORIES, guess_category
 from receipts.enhance.enhancement import Enhancement
 from receipts.enhance.llm import LlmEnhancer

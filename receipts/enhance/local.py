@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from receipts.enhance.cache import learned_merchant
+from receipts.enhance.caching import learned_merchant
 from receipts.enhance.categories import OTHER, guess_category
 from receipts.enhance.enhancement import Enhancement
 from receipts.enhance.merchants import canonical_merchant, find_chain
