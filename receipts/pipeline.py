@@ -156,6 +156,7 @@ def enhance_fields(receipt, fields, ocr_text):
     result = enhance(fields, user_id=receipt.user_id, ocr_text=ocr_text)
     seconds = round(time.monotonic() - started, 3)
     if result.fallback:
+        logger.warning("Receipt %s: %s", receipt.pk, result.fallback)
         receipt.log("enhance_fallback", result.fallback, level="warning")
     receipt.log(
         "enhance",

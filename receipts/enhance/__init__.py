@@ -6,6 +6,8 @@ keeps the answer in Django's cache, so common merchants and repeated texts are n
 twice. What a user corrects is remembered per user and wins over everything else.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
@@ -39,17 +41,18 @@ def enhance(fields, *, user_id, ocr_text, enhancer=None):
     """The canonical merchant and category for extracted `fields`, from the cache when known."""
     enhancer = enhancer or get_enhancer()
     key = result_key(enhancer, user_id, fields.merchant, enhancer.relevant_text(fields, ocr_text))
-    entry = cache.get(key)
-    if entry is not None:
-        return Enhancement.from_cache(entry)
-    return compute_and_store(enhancer, key, fields, user_id=user_id, ocr_text=ocr_text)
+    result = Enhancement.from_cache(cache.get(key))
+    if result is None:
+        result = compute_and_store(enhancer, key, fields, user_id=user_id, ocr_text=ocr_text)
+    result.mismatches = mismatches(fields, result.second_reading)
+    return result
 
 
 def prewarm(fields, *, user_id, ocr_text, enhancer=None):
     """Work out and cache one result unless it is cached already; True when an entry was written."""
     enhancer = enhancer or get_enhancer()
     key = result_key(enhancer, user_id, fields.merchant, enhancer.relevant_text(fields, ocr_text))
-    if cache.has_key(key):
+    if Enhancement.from_cache(cache.get(key)) is not None:
         return False
     return not compute_and_store(enhancer, key, fields, user_id=user_id, ocr_text=ocr_text).fallback
 
@@ -59,3 +62,14 @@ def compute_and_store(enhancer, key, fields, *, user_id, ocr_text):
     if not result.fallback:  # a fallback is not the enhancer's answer: ask again next time
         cache.set(key, result.cache_entry(), settings.RECEIPTS_ENHANCE_CACHE_SECONDS)
     return result
+
+
+def mismatches(fields, second_reading):
+    """The date and total a second reader found differently from extraction (worth a person's look)."""
+    found = {}
+    date, total = second_reading.get("date"), second_reading.get("total")
+    if date and fields.date and date != fields.date.isoformat():
+        found["date"] = {"read": fields.date.isoformat(), "llm": date}
+    if total is not None and fields.total is not None and Decimal(total) != fields.total:
+        found["total"] = {"read": str(fields.total), "llm": total}
+    return found

@@ -1,6 +1,6 @@
 """What an enhancer answers: the canonical merchant and category, and where they came from."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 
 @dataclass
@@ -16,7 +16,9 @@ class Enhancement:
     taught: bool = False
     # Why the configured enhancer's answer was not used (the local result was kept instead).
     fallback: str = ""
-    # Fields a second reader read differently from extraction: {"total": {"read": "9.99", "llm": "19.99"}}.
+    # The date and total a second reader (the language model) found: {"date": "2024-03-12", "total": "9.99"}.
+    second_reading: dict = field(default_factory=dict)
+    # Where that reading differs from extraction: {"total": {"read": "9.99", "llm": "19.99"}}.
     mismatches: dict = field(default_factory=dict)
 
     @property
@@ -29,10 +31,14 @@ class Enhancement:
 
     def cache_entry(self):
         entry = asdict(self)
-        for name in ("source", "cached", "fallback"):
+        for name in ("source", "cached", "fallback", "mismatches"):
             entry.pop(name)
         return entry
 
     @classmethod
     def from_cache(cls, entry):
-        return cls(**entry, source="cache", cached=True)
+        """The cached answer, or None for an entry this code cannot read (written by another version)."""
+        if not isinstance(entry, dict) or not {"merchant", "category"} <= entry.keys():
+            return None
+        known = {f.name for f in fields(cls)} - {"source", "cached", "fallback", "mismatches"}
+        return cls(**{name: value for name, value in entry.items() if name in known}, source="cache", cached=True)

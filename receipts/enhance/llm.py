@@ -64,7 +64,10 @@ class LlmEnhancer:
             category=answer["category"],
             source=self.name,
             computed_by=self.name,
-            mismatches=mismatches(fields, answer),
+            second_reading={
+                "date": answer["date"].isoformat() if answer["date"] else None,
+                "total": str(answer["total"]) if answer["total"] is not None else None,
+            },
         )
 
 
@@ -155,13 +158,3 @@ def answer_total(value):
         return Decimal(str(value).replace(",", "")).quantize(Decimal("0.01"))
     except InvalidOperation:
         raise UnusableAnswer(f"The language model's total {value!r} was not a number.") from None
-
-
-def mismatches(fields, answer):
-    """The date and total the model read differently from extraction (worth a person's look)."""
-    found = {}
-    if answer["date"] and fields.date and answer["date"] != fields.date:
-        found["date"] = {"read": fields.date.isoformat(), "llm": answer["date"].isoformat()}
-    if answer["total"] is not None and fields.total is not None and answer["total"] != fields.total:
-        found["total"] = {"read": str(fields.total), "llm": str(answer["total"])}
-    return found

@@ -2,10 +2,12 @@
 
 import io
 
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
 from receipts.enhance import enhance
+from receipts.enhance.caching import result_key
 from receipts.enhance.local import LocalEnhancer
 from receipts.extract import Fields
 from receipts.models import Receipt
@@ -66,9 +68,9 @@ def completed_receipt(user, merchant, text, **fields):
     )
 
 
-def prewarm_output():
+def prewarm_output(*args):
     out = io.StringIO()
-    call_command("prewarm_enhancement_cache", stdout=out)
+    call_command("prewarm_enhancement_cache", *args, stdout=out)
     return out.getvalue()
 
 
@@ -96,3 +98,26 @@ def test_prewarm_does_not_write_what_is_cached_already(user, db):
     prewarm_output()
 
     assert "Wrote 0 enhancement cache entries" in prewarm_output()
+
+
+def test_prewarm_can_take_one_users_most_recent_receipts(user, other_user, db):
+    completed_receipt(user, "JONES & SONS", "JONES & SONS\nBREAD 3.20")
+    completed_receipt(user, "SUNRISE MOTEL", "SUNRISE MOTEL\nROOM 2 NIGHTS")
+    completed_receipt(other_user, "ACME HARDWARE", "ACME HARDWARE\nHAMMER")
+
+    output = prewarm_output("--user", "alice", "--limit", "1")
+
+    assert "Wrote 1 enhancement cache entries (local-v1) from 1 completed receipts." in output
+    result = enhance(Fields(merchant="SUNRISE MOTEL"), user_id=user.id, ocr_text="SUNRISE MOTEL\nROOM 2 NIGHTS")
+    assert (result.cached, result.category) == (True, "lodging")
+
+
+def test_an_unreadable_cache_entry_is_worked_out_again(user, db):
+    fields = Fields(merchant="WAL-MART #1234")
+    enhance(fields, user_id=user.id, ocr_text="")
+    key = result_key(LocalEnhancer(), user.id, fields.merchant, "")
+    cache.set(key, {"shop": "Walmart"})
+
+    result = enhance(fields, user_id=user.id, ocr_text="")
+
+    assert (result.cached, result.merchant) == (False, "Walmart")

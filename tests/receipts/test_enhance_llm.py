@@ -12,7 +12,7 @@ import pytest
 from receipts.enhance import enhance, learn_from_correction
 from receipts.extract import Fields
 from receipts.models import Receipt
-from receipts.pipeline import enhance_fields
+from receipts.pipeline import enhance_fields, enhanced_fields
 
 TEXT = "WM SUPERCENTER #12\nMILK 2L 4.10\nTOTAL 23.45"
 
@@ -192,6 +192,33 @@ def test_a_total_the_model_reads_differently_is_a_mismatch(model, user, db):
     result = enhance_text(user, date=datetime.date(2024, 3, 12), total=Decimal("23.45"))
 
     assert result.mismatches == {"total": {"read": "23.45", "llm": "32.45"}}
+
+
+def test_the_same_reading_is_not_a_mismatch(model, user, db):
+    model.answer_json(merchant="Walmart", category="groceries", date="2024-03-12", total=23.4500)
+
+    result = enhance_text(user, date=datetime.date(2024, 3, 12), total=Decimal("23.45"))
+
+    assert result.mismatches == {}
+
+
+def test_a_mismatch_is_found_again_on_a_cache_hit(model, user, db):
+    model.answer_json(merchant="Walmart", category="groceries", total="32.45")
+    enhance_text(user, total=Decimal("23.45"))
+
+    result = enhance_text(user, total=Decimal("23.45"))
+
+    assert (result.cached, result.mismatches) == (True, {"total": {"read": "23.45", "llm": "32.45"}})
+
+
+def test_a_mismatch_makes_the_receipt_need_review(model, user, db):
+    model.answer_json(merchant="Walmart", category="groceries", total="32.45")
+    receipt = Receipt.objects.create(user=user, original_filename="a.png", status=Receipt.Status.PROCESSING)
+
+    enhancement, _ = enhance_fields(receipt, Fields(merchant="WM SUPERCENTER #12", total=Decimal("23.45")), TEXT)
+
+    assert enhanced_fields(enhancement, Fields(merchant="WM SUPERCENTER #12"))["needs_review"] is True
+    assert receipt.logs.get(event="enhance").details["mismatches"] == {"total": {"read": "23.45", "llm": "32.45"}}
 
 
 def test_the_users_correction_wins_without_asking_the_model(model, user, db):

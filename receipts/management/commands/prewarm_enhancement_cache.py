@@ -30,8 +30,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, user=None, limit=None, **options):
         enhancer = get_enhancer()
-        receipts = Receipt.objects.filter(status=Receipt.Status.COMPLETED, duplicate_of=None).order_by(
-            "-finished_at"
+        receipts = (
+            Receipt.objects.filter(status=Receipt.Status.COMPLETED, duplicate_of=None)
+            .only("user_id", "merchant", "merchant_raw", "date", "total", "line_items", "ocr_text")
+            .order_by("-finished_at")
         )
         if user:
             owner = get_user_model().objects.filter(username=user).first()
@@ -41,7 +43,7 @@ class Command(BaseCommand):
         if limit:
             receipts = receipts[:limit]
         seen = written = 0
-        for receipt in receipts.only("user_id", "merchant", "merchant_raw", "date", "total", "line_items", "ocr_text"):
+        for receipt in receipts.iterator(chunk_size=500):
             seen += 1
             written += prewarm(
                 fields_from_receipt(receipt), user_id=receipt.user_id, ocr_text=receipt.ocr_text, enhancer=enhancer
