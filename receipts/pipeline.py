@@ -123,7 +123,7 @@ def read_and_save(receipt):
 RESULT_FIELDS = (
     "ocr_text", "ocr_source", "merchant", "merchant_raw", "merchant_address", "date", "total",
     "subtotal", "tax", "currency", "receipt_number", "line_items", "confidence", "needs_review",
-    "category", "timings",
+    "category",
 )
 
 
