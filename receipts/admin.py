@@ -19,14 +19,14 @@ class ProcessingLogInline(admin.TabularInline):
 @admin.register(Receipt)
 class ReceiptAdmin(admin.ModelAdmin):
     list_display = [
-        "original_filename", "status", "merchant", "date", "total", "currency",
+        "original_filename", "status", "merchant", "category", "date", "total", "currency",
         "needs_review", "attempts", "user", "created_at",
     ]
-    list_filter = ["status", "needs_review", "error_kind", "currency"]
-    search_fields = ["original_filename", "merchant", "sha256"]
+    list_filter = ["status", "needs_review", "category", "error_kind", "currency"]
+    search_fields = ["original_filename", "merchant", "merchant_raw", "sha256"]
     readonly_fields = [
         "id", "batch", "user", "file", "original_filename", "size", "content_type", "sha256",
-        "attempts", "error_kind", "error", "ocr_source", "timings", "duplicate_of",
+        "attempts", "error_kind", "error", "ocr_source", "merchant_raw", "timings", "duplicate_of",
         "created_at", "enqueued_at", "started_at", "finished_at",
     ]
     list_select_related = ["user"]

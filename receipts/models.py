@@ -57,6 +57,8 @@ class Receipt(models.Model):
     ocr_text = models.TextField(blank=True)
     ocr_source = models.CharField(max_length=16, blank=True)
     merchant = models.CharField(max_length=255, blank=True)
+    # The merchant as printed on the receipt; `merchant` holds the canonical name made from it.
+    merchant_raw = models.CharField(max_length=255, blank=True)
     merchant_address = models.TextField(blank=True)
     date = models.DateField(null=True, blank=True)
     total = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)

@@ -1,4 +1,4 @@
-"""One receipt end to end: claim -> read the file -> OCR -> extract -> save, logging each step.
+"""One receipt end to end: claim -> read the file -> OCR -> extract -> enhance -> save, logging each step.
 
 This is the one place that ties the pure readers (ocr, extract) to the models. Transient
 errors (storage, database) are raised for the job to retry; anything about the file itself
@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from django.db import DatabaseError
 
+from receipts.enhance import enhance
 from receipts.extract import extract_fields
 from receipts.filetypes import inspect_file
 from receipts.models import Receipt
@@ -76,6 +77,8 @@ def read_file(receipt):
 
 
 def read_and_save(receipt):
+    if reuse_duplicate(receipt):
+        return
     data = read_file(receipt)
     if not receipt.content_type:  # refused at upload and retried by hand: same check, same reason
         inspect_file(data, max_pixels=settings.RECEIPT_MAX_PIXELS, max_pages=settings.RECEIPT_MAX_PDF_PAGES)
@@ -104,12 +107,80 @@ def read_and_save(receipt):
         seconds=round(extract_seconds, 3),
         needs_review=fields.needs_review,
     )
+    enhancement, enhance_seconds = enhance_fields(receipt, fields, ocr.text)
     receipt.mark_completed(
         ocr_text=ocr.text,
         ocr_source=ocr.source,
-        **model_fields(fields),
-        timings={"ocr": round(ocr.seconds, 3), "extract": round(extract_seconds, 3)},
+        **{**model_fields(fields), **enhanced_fields(enhancement, fields)},
+        timings={
+            "ocr": round(ocr.seconds, 3),
+            "extract": round(extract_seconds, 3),
+            "enhance": enhance_seconds,
+        },
     )
+
+
+# What a completed receipt's result is made of, copied to a later upload of the same bytes.
+RESULT_FIELDS = (
+    "ocr_text", "ocr_source", "merchant", "merchant_raw", "merchant_address", "date", "total",
+    "subtotal", "tax", "currency", "receipt_number", "line_items", "confidence", "needs_review",
+    "category",
+)
+
+
+def reuse_duplicate(receipt):
+    """Same bytes as a receipt this user already has read: reuse its result instead of reading again."""
+    if not receipt.sha256:
+        return False
+    original = (
+        Receipt.objects.filter(
+            user_id=receipt.user_id, sha256=receipt.sha256, status=Receipt.Status.COMPLETED, duplicate_of=None
+        )
+        .exclude(pk=receipt.pk)
+        .order_by("finished_at")
+        .first()
+    )
+    if original is None:
+        return False
+    receipt.log(
+        "duplicate",
+        f"Same file as {original.original_filename}, read before; its result is reused.",
+        duplicate_of=str(original.pk),
+    )
+    receipt.mark_completed(duplicate_of=original, **{name: getattr(original, name) for name in RESULT_FIELDS})
+    return True
+
+
+def enhance_fields(receipt, fields, ocr_text):
+    """Canonical merchant and category, logging how long it took, where it came from and any fallback."""
+    started = time.monotonic()
+    result = enhance(fields, user_id=receipt.user_id, ocr_text=ocr_text)
+    seconds = round(time.monotonic() - started, 3)
+    if result.fallback:
+        logger.warning("Receipt %s: %s", receipt.pk, result.fallback)
+        receipt.log("enhance_fallback", result.fallback, level="warning")
+    receipt.log(
+        "enhance",
+        f"Merchant {result.merchant or '-'}, category {result.category} ({result.source}, {seconds:.3f}s).",
+        seconds=seconds,
+        source=result.source,
+        outcome=result.outcome,
+        computed_by=result.computed_by,
+        mismatches=result.mismatches,
+    )
+    return result, seconds
+
+
+def enhanced_fields(enhancement, fields):
+    """Receipt columns from the enhancement; a date or total read differently by a second reader needs review."""
+    values = {
+        "merchant": enhancement.merchant[:255],
+        "merchant_raw": fields.merchant[:255],
+        "category": enhancement.category,
+    }
+    if enhancement.mismatches:
+        values["needs_review"] = True
+    return values
 
 
 def model_fields(fields):

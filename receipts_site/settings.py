@@ -231,3 +231,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Enhancement after extraction (canonical merchant, spending category); see README "Enhancement".
+# Base URL of an OpenAI-compatible server (POST {url}/v1/chat/completions); empty: local rules only.
+RECEIPTS_LLM_URL = os.environ.get("RECEIPTS_LLM_URL", "").strip()
+# Model name sent to that server.
+RECEIPTS_LLM_MODEL = os.environ.get("RECEIPTS_LLM_MODEL", "gpt-4o-mini")
+# Bearer token for that server, if it needs one.
+RECEIPTS_LLM_API_KEY = os.environ.get("RECEIPTS_LLM_API_KEY", "")
+# Seconds to wait for its answer before keeping the local result.
+RECEIPTS_LLM_TIMEOUT = float(os.environ.get("RECEIPTS_LLM_TIMEOUT") or 20)
+# Which enhancer runs: "local" (rules + the user's history) or "llm"; "llm" whenever a URL is set.
+RECEIPTS_ENHANCER = os.environ.get("RECEIPTS_ENHANCER") or ("llm" if RECEIPTS_LLM_URL else "local")
+# Seconds an enhancement result stays in the cache.
+RECEIPTS_ENHANCE_CACHE_SECONDS = env_int("RECEIPTS_ENHANCE_CACHE_SECONDS", 60 * 60 * 24 * 30)

@@ -18,3 +18,8 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(  # noqa: F
     "TEST_DATABASE_NAME",
     f"test_receipts_{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]}",  # noqa: F405
 )
+
+# Tests never call a real language model, whatever the environment says; the LLM tests start a
+# stub server and point these at it.
+RECEIPTS_LLM_URL = ""
+RECEIPTS_ENHANCER = "local"

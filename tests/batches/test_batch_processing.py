@@ -23,7 +23,8 @@ def test_ten_receipts_complete_with_their_totals(user, receipt_files, run_worker
         receipt = receipts[f"receipt-{n}.png"]
         assert receipt.status == Receipt.Status.COMPLETED
         assert receipt.total == Decimal(f"{10 + n}.{n}5")
-        assert receipt.merchant == f"SHOP NUMBER {n}"
+        assert receipt.merchant_raw == f"SHOP NUMBER {n}"
+        assert receipt.merchant == "Shop Number"
         assert receipt.date.isoformat() == "2024-03-12"
         assert receipt.attempts == 1
 
