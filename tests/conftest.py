@@ -182,13 +182,19 @@ def upload(name, data, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
+MERCHANTS = [
+    "HARBOUR BAKERY", "GREEN GROCER", "CITY CAFE", "RIVER BOOKS", "MAPLE PHARMACY",
+    "SUNRISE DELI", "ORCHARD MARKET", "NORTH HARDWARE", "BLUE FUEL", "LOTUS KITCHEN",
+]
+
+
 @pytest.fixture
 def receipt_files():
     """Ten readable receipts with known totals, as uploads."""
 
     def make(count=10):
         return [
-            upload(f"receipt-{n}.png", receipt_png(merchant=f"SHOP NUMBER {n}", total=f"{10 + n}.{n}5"), "image/png")
+            upload(f"receipt-{n}.png", receipt_png(merchant=MERCHANTS[n % 10], total=f"{10 + n}.{n}5"), "image/png")
             for n in range(count)
         ]
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from batches.models import Batch
 from batches.services import create_batch
 from receipts.models import ProcessingLog, Receipt
-from tests.conftest import upload
+from tests.conftest import MERCHANTS, upload
 
 
 def test_ten_receipts_complete_with_their_totals(user, receipt_files, run_worker):
@@ -23,8 +23,8 @@ def test_ten_receipts_complete_with_their_totals(user, receipt_files, run_worker
         receipt = receipts[f"receipt-{n}.png"]
         assert receipt.status == Receipt.Status.COMPLETED
         assert receipt.total == Decimal(f"{10 + n}.{n}5")
-        assert receipt.merchant_raw == f"SHOP NUMBER {n}"
-        assert receipt.merchant == "Shop Number"
+        assert receipt.merchant_raw == MERCHANTS[n]
+        assert receipt.merchant == MERCHANTS[n].title()
         assert receipt.date.isoformat() == "2024-03-12"
         assert receipt.attempts == 1
 
