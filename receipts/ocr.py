@@ -127,7 +127,7 @@ def _open_image(data: bytes) -> Image.Image:
     except UnidentifiedImageError as exc:
         raise UnreadableFile("This file could not be opened as an image.") from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise UnreadableFile("This image is damaged or incomplete and could not be read.") from exc
+        raise UnreadableFile("This image is damaged or incomplete and cannot be read.") from exc
     return image
 
 
