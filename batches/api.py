@@ -1,22 +1,43 @@
-"""Batch endpoints: upload a batch (multipart, repeated `files`), list and read batches."""
+"""Batch endpoints: upload a batch (multipart, repeated `files`), add files, list, read, export."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, renderers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
+from rest_framework.views import APIView
 
+from batches import export
 from batches.models import Batch
-from batches.serializers import BatchSerializer, BatchUploadSerializer
-from batches.services import create_batch
+from batches.serializers import BatchSerializer, BatchUploadSerializer, ExportRowSerializer
+from batches.services import add_files_to_batch, create_batch
 from receipts.models import Receipt
+from receipts.serializers import ReceiptSerializer
 
 
 class UploadRateThrottle(UserRateThrottle):
     scope = "uploads"
+
+
+class BatchFilesRateThrottle(UserRateThrottle):
+    scope = "batch_files"
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Renders export rows (and only those) as CSV; chosen by `?format=csv` or `Accept: text/csv`."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict):  # an error such as 404 has no rows: say it in one line
+            return str(data.get("detail", data))
+        return export.rows_to_csv(data)
 
 
 def own_batches(user):
@@ -43,7 +64,9 @@ class BatchListCreate(generics.ListAPIView):
     )
     def post(self, request):
         try:
-            batch = create_batch(request.user, request.FILES.getlist("files"), source=Batch.Source.API)
+            # The UploadZone posts here with the session; scripts come with a token.
+            source = Batch.Source.API if request.auth else Batch.Source.WEB
+            batch = create_batch(request.user, request.FILES.getlist("files"), source=source)
         except ValidationError as exc:
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
         data = BatchSerializer(own_batches(request.user).get(pk=batch.pk)).data
@@ -56,3 +79,52 @@ class BatchDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return own_batches(self.request.user)
+
+
+class BatchFiles(APIView):
+    """Add files to one of your batches, so a page can send a batch one file at a time."""
+
+    parser_classes = [MultiPartParser]
+    throttle_classes = [BatchFilesRateThrottle]
+
+    @extend_schema(
+        request={"multipart/form-data": BatchUploadSerializer},
+        responses={
+            201: ReceiptSerializer(many=True),
+            400: OpenApiResponse(description="No files, or more than a batch may hold."),
+            404: OpenApiResponse(description="No such batch of yours."),
+        },
+    )
+    def post(self, request, pk):
+        batch = generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk)
+        try:
+            receipts = add_files_to_batch(batch, request.FILES.getlist("files"))
+        except ValidationError as exc:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ReceiptSerializer(receipts, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class BatchExport(APIView):
+    """A batch's receipts as CSV or JSON; `format` is DRF's own renderer switch, so it is one."""
+
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=["json", "csv"],
+                description="`csv` for a spreadsheet, `json` (the default) for a list of rows.",
+            )
+        ],
+        responses={
+            (200, "application/json"): ExportRowSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            404: OpenApiResponse(description="No such batch of yours, or an unknown format."),
+        },
+    )
+    def get(self, request, pk):
+        batch = generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk)
+        response = Response(export.receipt_rows(batch))
+        extension = request.accepted_renderer.format
+        response["Content-Disposition"] = f'attachment; filename="{export.export_filename(batch, extension)}"'
+        return response

@@ -180,6 +180,8 @@ REST_FRAMEWORK = {
         # Batch uploads per user; each can carry RECEIPT_MAX_FILES_PER_BATCH files.
         "uploads": os.environ.get("RECEIPT_UPLOAD_RATE", "60/hour"),
         "retries": os.environ.get("RECEIPT_RETRY_RATE", "600/hour"),
+        # Files added one at a time to an existing batch (the upload page sends them so).
+        "batch_files": os.environ.get("RECEIPT_FILE_UPLOAD_RATE", "6000/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
