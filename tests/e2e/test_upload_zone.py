@@ -90,6 +90,8 @@ def focus_by_tabbing(page, selector, presses=20):
 
 def test_upload_works_with_the_keyboard_alone(logged_in_page, user):
     page = logged_in_page
+    # Playwright takes over the file dialog once someone listens; listen before the keys are pressed.
+    page.on("filechooser", lambda chooser: None)
 
     focus_by_tabbing(page, "[data-dropzone]")
     with page.expect_file_chooser() as chooser:
