@@ -10,13 +10,13 @@ class ReceiptCorrectionForm(forms.ModelForm):
     class Meta:
         model = Receipt
         fields = CORRECTABLE_FIELDS
+        help_texts = {"currency": "Three letters, such as EUR or USD."}
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "total": forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
             "subtotal": forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
             "tax": forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-            "currency": forms.TextInput(attrs={"maxlength": 3, "size": 4, "autocapitalize": "characters",
-                                               "placeholder": "EUR"}),
+            "currency": forms.TextInput(attrs={"maxlength": 3, "size": 4, "autocapitalize": "characters"}),
         }
 
     def clean_currency(self):

@@ -82,6 +82,7 @@ def workers(live_server, transactional_db, tmp_path):
 def screenshot(page, name):
     directory = os.environ.get("RECEIPTS_SCREENSHOTS_DIR")
     if directory:
+        page.wait_for_function("Array.from(document.images).every((image) => image.complete && image.naturalWidth)")
         Path(directory).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)
 
