@@ -380,7 +380,15 @@
 
   UploadZone.prototype.retry = function (item) {
     if (this.sending) { return; }
-    this.send();
+    if (!this.batchId) {
+      this.send(); // the batch itself was never made: start over with everything not sent
+      return;
+    }
+    this.sending = true;
+    this.form.classList.add("sending");
+    this.submit.disabled = true;
+    this.say("Sending " + item.file.name + " again…");
+    this.pump([item]);
   };
 
   UploadZone.prototype.updateOverall = function () {

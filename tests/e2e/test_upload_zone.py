@@ -1,5 +1,6 @@
-"""The UploadZone in a real browser: drop, remove, refuse, keyboard, and per-file progress."""
+"""The UploadZone in a real browser: drop, paste, remove, refuse, keyboard, progress, retry."""
 
+import base64
 import re
 
 import pytest
@@ -109,3 +110,47 @@ def test_upload_works_with_the_keyboard_alone(logged_in_page, user):
     assert sorted(batch.receipts.values_list("original_filename", flat=True)) == ["receipt-0.png", "receipt-1.png"]
     expect(page.locator("[data-counts]")).to_have_text("0/2 processed")  # no worker runs in this test
     screenshot(page, "batch-page-in-progress")
+
+
+def test_a_file_that_fails_to_arrive_is_retried_alone(logged_in_page, user):
+    page = logged_in_page
+    dropped = []
+
+    def drop_the_first_try_of_receipt_2(route):
+        if b'filename="receipt-2.png"' in (route.request.post_data_buffer or b"") and not dropped:
+            dropped.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/api/batches/*/files", drop_the_first_try_of_receipt_2)
+    drop_files(page, receipts(4))
+    page.get_by_role("button", name="Upload").click()
+
+    failed = page.locator(".file-item", has_text="receipt-2.png")
+    expect(failed).to_contain_text("Not sent: The connection was lost.")
+    expect(page.locator("[data-status]")).to_contain_text("1 file could not be sent")
+    expect(page.get_by_role("link", name="Go to the batch")).to_be_visible()
+    failed.get_by_role("button", name="Retry receipt-2.png").click()
+
+    expect(page).to_have_url(BATCH_URL)
+    batch = Batch.objects.get(user=user)
+    names = sorted(batch.receipts.values_list("original_filename", flat=True))
+    assert names == [f"receipt-{n}.png" for n in range(4)]  # each sent once, none resent
+
+
+def test_pasted_files_are_added(logged_in_page):
+    page = logged_in_page
+
+    page.evaluate(
+        """(data) => {
+          const transfer = new DataTransfer();
+          const bytes = Uint8Array.from(atob(data), (ch) => ch.charCodeAt(0));
+          transfer.items.add(new File([bytes], "pasted.png", { type: "image/png" }));
+          document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true }));
+        }""",
+        base64.b64encode(receipts(1)[0][2]).decode(),
+    )
+
+    expect(page.locator(".file-item")).to_have_count(1)
+    expect(page.locator("[data-status]")).to_contain_text("1 file added from the clipboard")
