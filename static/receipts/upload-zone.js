@@ -147,6 +147,10 @@
     var added = [];
     var refused = [];
     this.refusals.textContent = "";
+    if (this.sending) {
+      this.refusals.appendChild(element("p", "refusal", "Wait until these files are sent, then add more."));
+      return;
+    }
     Array.prototype.forEach.call(files, function (file) {
       var reason = self.refusal(file);
       if (!reason && self.items.length >= self.maxFiles) {

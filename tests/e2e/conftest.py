@@ -49,6 +49,7 @@ def logged_in_page(page, user):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Upload receipts")).to_be_visible()
+    expect(page.locator("form.enhanced[data-upload-zone]")).to_be_attached()  # the zone's script ran
     return page
 
 
