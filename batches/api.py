@@ -105,11 +105,17 @@ class BatchFiles(APIView):
 
 
 class BatchExport(APIView):
-    """A batch's receipts as CSV or JSON; `format` is DRF's own renderer switch, so it is one."""
+    """A batch's receipts, one row each, as JSON or CSV.
+
+    `?format=` is DRF's renderer switch (URL_FORMAT_OVERRIDE), so each format is a renderer
+    here rather than a parameter the view reads; `Accept: text/csv` chooses CSV as well.
+    """
 
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
     @extend_schema(
+        operation_id="batches_export",
+        description="A batch's receipts, one row each, as JSON (the default) or CSV.",
         parameters=[
             OpenApiParameter(
                 "format", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=["json", "csv"],
