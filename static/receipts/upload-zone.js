@@ -71,7 +71,8 @@
     this.form.classList.add("enhanced");
     this.zone.setAttribute("tabindex", "0");
     this.zone.setAttribute("role", "button");
-    this.fileInput.setAttribute("tabindex", "-1");
+    this.fileInput.setAttribute("tabindex", "-1"); // the zone is the control now
+    this.fileInput.setAttribute("aria-hidden", "true");
 
     this.zone.addEventListener("click", function (event) {
       if (!event.target.closest("input, label")) { self.fileInput.click(); }

@@ -46,7 +46,7 @@ def test_dropped_receipts_upload_with_progress_and_are_read_live(logged_in_page,
     screenshot(page, "upload-page")
     sent = record_sent_files(page)
 
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Upload", exact=True).click()
 
     expect(page).to_have_url(BATCH_URL)
     assert sent == {f"receipt-{n}.png": (100, 100) for n in range(5)}
@@ -75,7 +75,7 @@ def test_a_file_can_be_removed_and_an_oversized_one_is_refused(logged_in_page, s
     page.get_by_role("button", name="Remove receipt-0.png").click()
     expect(page.locator(".file-item")).to_have_count(1)
     expect(page.locator("[data-status]")).to_contain_text("receipt-0.png removed")
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Upload", exact=True).click()
 
     expect(page).to_have_url(BATCH_URL)
     batch = Batch.objects.get(user=user)
@@ -125,7 +125,7 @@ def test_a_file_that_fails_to_arrive_is_retried_alone(logged_in_page, user):
 
     page.route("**/api/batches/*/files", drop_the_first_try_of_receipt_2)
     drop_files(page, receipts(4))
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Upload", exact=True).click()
 
     failed = page.locator(".file-item", has_text="receipt-2.png")
     expect(failed).to_contain_text("Not sent: The connection was lost.")
