@@ -1,18 +1,46 @@
-"""Batch endpoints: upload a batch (multipart, repeated `files`), list and read batches."""
+"""Batch endpoints: upload a batch (multipart, repeated `files`), add files, list, read, export."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, renderers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from batches import export
 from batches.models import Batch
-from batches.serializers import BatchSerializer, BatchUploadSerializer
-from batches.services import PROCESSING_DELAYED, TooManyPending, create_batch
+from batches.serializers import BatchSerializer, BatchUploadSerializer, ExportRowSerializer
+from batches.services import PROCESSING_DELAYED, TooManyPending, add_files_to_batch, create_batch
 from receipts.models import Receipt
-from receipts_site.throttling import UploadRateThrottle
+from receipts.serializers import ReceiptSerializer
+from receipts_site.throttling import FileUploadRateThrottle, UploadRateThrottle
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Renders export rows (and only those) as CSV; chosen by `?format=csv` or `Accept: text/csv`."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict):  # an error such as 404 has no rows: say it in one line
+            return str(data.get("detail", data))
+        return export.rows_to_csv(data)
+
+
+def refusal(exc):
+    """A refused upload as a response: 429 when the user has too much waiting, else 400."""
+    if isinstance(exc, TooManyPending):
+        return Response(
+            {"detail": " ".join(exc.messages)},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": "60"},
+        )
+    return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
 
 
 def own_batches(user):
@@ -43,15 +71,11 @@ class BatchListCreate(generics.ListAPIView):
     )
     def post(self, request):
         try:
-            batch = create_batch(request.user, request.FILES.getlist("files"), source=Batch.Source.API)
-        except TooManyPending as exc:
-            return Response(
-                {"detail": " ".join(exc.messages)},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-                headers={"Retry-After": "60"},
-            )
+            # The UploadZone posts here with the session; scripts come with a token.
+            source = Batch.Source.API if request.auth else Batch.Source.WEB
+            batch = create_batch(request.user, request.FILES.getlist("files"), source=source)
         except ValidationError as exc:
-            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+            return refusal(exc)
         data = BatchSerializer(own_batches(request.user).get(pk=batch.pk)).data
         if not batch.enqueued:
             data["notice"] = PROCESSING_DELAYED
@@ -64,3 +88,58 @@ class BatchDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return own_batches(self.request.user)
+
+
+class BatchFiles(APIView):
+    """Add files to one of your batches, so a page can send a batch one file at a time."""
+
+    parser_classes = [MultiPartParser]
+    throttle_classes = [FileUploadRateThrottle]
+
+    @extend_schema(
+        request={"multipart/form-data": BatchUploadSerializer},
+        responses={
+            201: ReceiptSerializer(many=True),
+            400: OpenApiResponse(description="No files, or more than a batch may hold."),
+            404: OpenApiResponse(description="No such batch of yours."),
+        },
+    )
+    def post(self, request, pk):
+        batch = generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk)
+        try:
+            receipts = add_files_to_batch(batch, request.FILES.getlist("files"))
+        except ValidationError as exc:
+            return refusal(exc)
+        return Response(ReceiptSerializer(receipts, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class BatchExport(APIView):
+    """A batch's receipts, one row each, as JSON or CSV.
+
+    `?format=` is DRF's renderer switch (URL_FORMAT_OVERRIDE), so each format is a renderer
+    here rather than a parameter the view reads; `Accept: text/csv` chooses CSV as well.
+    """
+
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        operation_id="batches_export",
+        description="A batch's receipts, one row each, as JSON (the default) or CSV.",
+        parameters=[
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=["json", "csv"],
+                description="`csv` for a spreadsheet, `json` (the default) for a list of rows.",
+            )
+        ],
+        responses={
+            (200, "application/json"): ExportRowSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            404: OpenApiResponse(description="No such batch of yours, or an unknown format."),
+        },
+    )
+    def get(self, request, pk):
+        batch = generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk)
+        response = Response(export.receipt_rows(batch))
+        extension = request.accepted_renderer.format
+        response["Content-Disposition"] = f'attachment; filename="{export.export_filename(batch, extension)}"'
+        return response

@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -95,14 +95,17 @@ class Batch(models.Model):
         """Close the batch once no receipt is waiting or running. Safe to call from any worker."""
         from receipts.models import Receipt
 
-        if self.receipts.filter(status__in=Receipt.PENDING_STATUSES).exists():
-            return False
-        failed = self.receipts.filter(status=Receipt.Status.FAILED).exists()
-        status = self.Status.COMPLETED_WITH_ERRORS if failed else self.Status.COMPLETED
-        finished_at = timezone.now()
-        updated = Batch.objects.filter(pk=self.pk, status=self.Status.PROCESSING).update(
-            status=status, finished_at=finished_at
-        )
+        with transaction.atomic():
+            # The lock add_files_to_batch holds while it adds receipts: no file slips in unseen.
+            list(Batch.objects.select_for_update(no_key=True).filter(pk=self.pk).values_list("pk"))
+            if self.receipts.filter(status__in=Receipt.PENDING_STATUSES).exists():
+                return False
+            failed = self.receipts.filter(status=Receipt.Status.FAILED).exists()
+            status = self.Status.COMPLETED_WITH_ERRORS if failed else self.Status.COMPLETED
+            finished_at = timezone.now()
+            updated = Batch.objects.filter(pk=self.pk, status=self.Status.PROCESSING).update(
+                status=status, finished_at=finished_at
+            )
         if updated:
             self.status, self.finished_at = status, finished_at
         return bool(updated)

@@ -41,3 +41,24 @@ class BatchUploadSerializer(serializers.Serializer):
     """Documents the multipart body; the files themselves go straight to create_batch."""
 
     files = serializers.ListField(child=serializers.FileField(), help_text="One or more receipt files.")
+
+
+class ExportRowSerializer(serializers.Serializer):
+    """Documents one row of a batch export (see batches.export.COLUMNS)."""
+
+    id = serializers.UUIDField()
+    original_filename = serializers.CharField()
+    status = serializers.CharField()
+    error = serializers.CharField()
+    merchant = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    tax = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    currency = serializers.CharField()
+    category = serializers.CharField()
+    receipt_number = serializers.CharField()
+    needs_review = serializers.BooleanField()
+    attempts = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)

@@ -103,18 +103,7 @@ def create_batch(user, files, source=Batch.Source.WEB):
     check_pending_limit(user, len(files))
     with transaction.atomic():
         batch = Batch.objects.create(user=user, source=source)
-        receipts = []
-        for upload in files:
-            receipt, data = build_receipt(user, batch, upload)
-            if data:  # kept even when unreadable, so a person can see what was sent
-                receipt.file.save(receipt.original_filename, ContentFile(data), save=False)
-            receipt.save()
-            receipt.log("uploaded", f"Uploaded {receipt.original_filename} ({receipt.size:,} bytes).")
-            if receipt.status == Receipt.Status.FAILED:
-                receipt.finished_at = receipt.created_at
-                receipt.save(update_fields=["finished_at"])
-                receipt.log("failed", receipt.error, level="error", kind=receipt.error_kind)
-            receipts.append(receipt)
+        receipts = [save_receipt(user, batch, upload) for upload in files]
         batch.enqueued = True
         queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
         transaction.on_commit(partial(enqueue_batch, batch, queued))
@@ -125,3 +114,50 @@ def create_batch(user, files, source=Batch.Source.WEB):
 
 def enqueue_batch(batch, receipts):
     batch.enqueued = enqueue_receipts(receipts)
+
+
+def save_receipt(user, batch, upload):
+    """Store one uploaded file as a receipt of the batch, logging its arrival (and refusal)."""
+    receipt, data = build_receipt(user, batch, upload)
+    if data:  # kept even when unreadable, so a person can see what was sent
+        receipt.file.save(receipt.original_filename, ContentFile(data), save=False)
+    receipt.save()
+    receipt.log("uploaded", f"Uploaded {receipt.original_filename} ({receipt.size:,} bytes).")
+    if receipt.status == Receipt.Status.FAILED:
+        receipt.finished_at = receipt.created_at
+        receipt.save(update_fields=["finished_at"])
+        receipt.log("failed", receipt.error, level="error", kind=receipt.error_kind)
+    return receipt
+
+
+def add_files_to_batch(batch, files):
+    """Append uploaded files to an existing batch; returns the new receipts.
+
+    The UploadZone sends a batch one file at a time, so one failed upload is retried alone. The
+    batch row is locked while the receipts are added, and finish_if_done takes the same lock, so
+    a worker never closes the batch between a file's arrival and its commit; a batch that had
+    already finished is reopened by the new receipts.
+    """
+    files = list(files)
+    check_batch_size(files)
+    check_pending_limit(batch.user, len(files))
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update(no_key=True).get(pk=batch.pk)
+        already = batch.receipts.count()
+        limit = settings.RECEIPT_MAX_FILES_PER_BATCH
+        if already + len(files) > limit:
+            raise ValidationError(
+                f"A batch can hold at most {limit} files; it has {already} and {len(files)} more were sent.",
+                code="too_many_files",
+            )
+        receipts = [save_receipt(batch.user, batch, upload) for upload in files]
+        queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
+        if queued and batch.is_finished:
+            batch.reopen()
+        batch.enqueued = True
+        transaction.on_commit(partial(enqueue_batch, batch, queued))
+        if not queued:
+            batch.finish_if_done()
+    for receipt in receipts:
+        receipt.batch = batch
+    return receipts

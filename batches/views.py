@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from batches.api import PROCESSING_DELAYED
+from batches import export
 from batches.forms import UploadForm
 from batches.models import Batch
-from batches.services import create_batch
+from batches.services import PROCESSING_DELAYED, create_batch
 from receipts.jobs import enqueue_receipts
 from receipts.models import Receipt
 
@@ -82,3 +83,16 @@ def redirect_or_partial(request, batch_id):
         batch = get_own_batch(request.user, batch_id)
         return render(request, "batches/_progress.html", {"batch": batch, "progress": batch.progress()})
     return redirect("batches:detail", batch_id=batch_id)
+
+
+@login_required
+def export_batch(request, batch_id, extension):
+    """The batch page's CSV and JSON downloads; the API serves the same rows."""
+    batch = get_object_or_404(Batch, pk=batch_id, user=request.user)
+    rows = export.receipt_rows(batch)
+    if extension == "csv":
+        response = HttpResponse(export.rows_to_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = JsonResponse(rows, safe=False)
+    response["Content-Disposition"] = f'attachment; filename="{export.export_filename(batch, extension)}"'
+    return response

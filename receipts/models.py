@@ -96,6 +96,12 @@ class Receipt(models.Model):
     def is_pending(self):
         return self.status in self.PENDING_STATUSES
 
+    @property
+    def key_confidence(self):
+        """How sure the reading is of its weakest key field (merchant, date, total), 0-100."""
+        scores = [self.confidence[name] for name in ("merchant", "date", "total") if name in (self.confidence or {})]
+        return round(100 * min(scores)) if scores else None
+
     def log(self, event, message, level="info", **details):
         return ProcessingLog.objects.create(
             receipt=self, attempt=self.attempts, event=event, level=level, message=message, details=details

@@ -171,6 +171,8 @@ RECEIPT_REQUEUE_GRACE = env_int("RECEIPT_REQUEUE_GRACE", 10)
 # API uploads (batches) and retries per user; DRF rate syntax.
 RECEIPT_UPLOAD_RATE = os.environ.get("RECEIPT_UPLOAD_RATE", "60/hour")
 RECEIPT_RETRY_RATE = os.environ.get("RECEIPT_RETRY_RATE", "600/hour")
+# Files added one at a time to an open batch, per user (the upload page sends them so).
+RECEIPT_FILE_UPLOAD_RATE = os.environ.get("RECEIPT_FILE_UPLOAD_RATE", "6000/hour")
 # Django reads request bodies up to this size; a full batch must fit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -35,3 +35,10 @@ class UploadRateThrottle(SettingsRateThrottle):
 class RetryRateThrottle(SettingsRateThrottle):
     scope = "retries"
     rate_setting = "RECEIPT_RETRY_RATE"
+
+
+class FileUploadRateThrottle(SettingsRateThrottle):
+    """Files added one at a time to an open batch (the upload page sends them so)."""
+
+    scope = "batch_files"
+    rate_setting = "RECEIPT_FILE_UPLOAD_RATE"

@@ -9,6 +9,8 @@ from receipts import api as receipt_api
 api = [
     path("batches", batch_api.BatchListCreate.as_view(), name="api-batches"),
     path("batches/<uuid:pk>", batch_api.BatchDetail.as_view(), name="api-batch-detail"),
+    path("batches/<uuid:pk>/files", batch_api.BatchFiles.as_view(), name="api-batch-files"),
+    path("batches/<uuid:pk>/export", batch_api.BatchExport.as_view(), name="api-batch-export"),
     path("receipts/<uuid:pk>", receipt_api.ReceiptDetail.as_view(), name="api-receipt-detail"),
     path("receipts/<uuid:pk>/retry", receipt_api.ReceiptRetry.as_view(), name="api-receipt-retry"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
