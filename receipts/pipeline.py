@@ -81,7 +81,9 @@ def read_and_save(receipt):
         return
     data = read_file(receipt)
     if not receipt.content_type:  # refused at upload and retried by hand: same check, same reason
-        inspect_file(data, max_pixels=settings.RECEIPT_MAX_PIXELS, max_pages=settings.RECEIPT_MAX_PDF_PAGES)
+        info = inspect_file(data, max_pixels=settings.RECEIPT_MAX_PIXELS, max_pages=settings.RECEIPT_MAX_PDF_PAGES)
+        receipt.content_type = info.content_type  # readable now (a limit was raised): read it as that
+        receipt.save(update_fields=["content_type"])
     ocr = read_text(
         data,
         receipt.content_type,

@@ -77,3 +77,19 @@ def test_batch_page_retry_all_failed(logged_in_client, user, run_worker):
     assert response.status_code == 200
     assert "1/2 processed" in response.content.decode()
     assert batch.receipts.get(original_filename="bad.png").status == Receipt.Status.QUEUED
+
+
+def test_retry_after_a_limit_was_raised_reads_the_file(api_client, user, run_worker, settings):
+    settings.RECEIPT_MAX_PIXELS = 1000
+    batch = create_batch(user, [upload("big.png", receipt_png(total="42.10"), "image/png")])
+    receipt = batch.receipts.get()
+    assert receipt.status == Receipt.Status.FAILED and receipt.content_type == ""
+    settings.RECEIPT_MAX_PIXELS = 60_000_000
+
+    assert api_client.post(f"/api/receipts/{receipt.id}/retry").status_code == 202
+    run_worker()
+
+    receipt.refresh_from_db()
+    assert receipt.status == Receipt.Status.COMPLETED
+    assert receipt.content_type == "image/png"
+    assert str(receipt.total) == "42.10"
