@@ -13,7 +13,7 @@ from batches import export
 from batches.forms import UploadForm
 from batches.models import Batch
 from batches.services import PROCESSING_DELAYED, create_batch
-from receipts.jobs import enqueue_receipts
+from receipts.jobs import retry_receipts
 from receipts.models import Receipt
 
 HTMX_STOP_POLLING = 286
@@ -64,8 +64,7 @@ def batch_detail(request, batch_id):
 def retry_failed(request, batch_id):
     """Queue every failed receipt of the batch again (the batch page's "Retry all failed")."""
     batch = get_own_batch(request.user, batch_id)
-    retried = [r for r in batch.receipts.filter(status=Receipt.Status.FAILED) if r.requeue(request.user, "batch page")]
-    enqueue_receipts(retried)
+    retry_receipts(batch.receipts.filter(status=Receipt.Status.FAILED), request.user, "batch page")
     return redirect_or_partial(request, batch_id)
 
 
@@ -73,8 +72,7 @@ def retry_failed(request, batch_id):
 @require_POST
 def retry_receipt(request, batch_id, receipt_id):
     receipt = get_object_or_404(Receipt, pk=receipt_id, batch_id=batch_id, user=request.user)
-    if receipt.requeue(request.user, "batch page"):
-        enqueue_receipts([receipt])
+    retry_receipts([receipt], request.user, "batch page")
     return redirect_or_partial(request, batch_id)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from receipts.jobs import enqueue_receipts
+from receipts.jobs import retry_receipts
 from receipts.models import ProcessingLog, Receipt
 
 
@@ -37,8 +37,7 @@ class ReceiptAdmin(admin.ModelAdmin):
     @admin.action(description="Retry selected receipts")
     def retry_selected(self, request, queryset):
         """Queue the failed ones again; receipts in any other state are left as they are."""
-        retried = [r for r in queryset.filter(status=Receipt.Status.FAILED) if r.requeue(request.user, "admin")]
-        enqueue_receipts(retried)
+        retried = retry_receipts(queryset.filter(status=Receipt.Status.FAILED), request.user, "admin")
         skipped = queryset.count() - len(retried)
         message = f"Retried {len(retried)} failed receipt{'s' if len(retried) != 1 else ''}."
         if skipped:

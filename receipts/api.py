@@ -5,7 +5,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from receipts.jobs import enqueue_receipts
+from receipts.jobs import retry_receipts
 from receipts.models import Receipt
 from receipts.serializers import ReceiptSerializer
 from receipts_site.throttling import RetryRateThrottle
@@ -31,10 +31,9 @@ class ReceiptRetry(APIView):
     )
     def post(self, request, pk):
         receipt = generics.get_object_or_404(Receipt.objects.filter(user=request.user), pk=pk)
-        if not receipt.requeue(requested_by=request.user, reason="API"):
+        if not retry_receipts([receipt], request.user, "API"):
             return Response(
                 {"detail": f"Only failed receipts can be retried; this one is {receipt.status}."},
                 status=status.HTTP_409_CONFLICT,
             )
-        enqueue_receipts([receipt])
         return Response(ReceiptSerializer(receipt).data, status=status.HTTP_202_ACCEPTED)

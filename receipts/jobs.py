@@ -85,6 +85,16 @@ def enqueue_receipts(receipts):
     return True
 
 
+def retry_receipts(receipts, requested_by, reason):
+    """Queue the failed ones among `receipts` again at a person's request; returns those retried.
+
+    The one path behind the admin action, the batch page's buttons and the API.
+    """
+    retried = [receipt for receipt in receipts if receipt.requeue(requested_by, reason)]
+    enqueue_receipts(retried)
+    return retried
+
+
 def process_receipt(receipt_id):
     """The worker's job: process one receipt; transient errors go back to RQ for a retry."""
     close_old_connections()
