@@ -48,6 +48,7 @@ NOISE_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 POSTCODE_RE = re.compile(r"\b\d{5}\b")
+CURLY_QUOTES = str.maketrans("", "", "‘’‚“”„`")
 RECEIPT_NUMBER_RE = re.compile(
     r"\b(?:RECEIPT|INVOICE|INV|BILL|DOC(?:UMENT)?|TRANS(?:ACTION)?|CHECK|ORDER|REF|"
     r"SLIP|CS)\s*(?:NO\.?|NUMBER|#|ID)?\s*[:#.;]?\s*(?P<number>[A-Z]{0,4}[-/]?\d[\w\-/]{2,})",
@@ -221,10 +222,11 @@ def _is_address_noise(line: str) -> bool:
 def clean_address(address: str) -> str:
     """Join the address lines, dropping stray marks that OCR reads from smudges.
 
-    A comma or point set apart by OCR ("BALAKONG ,") belongs to the word before it.
+    A comma or point set apart by OCR ("BALAKONG ,") belongs to the word before it, and
+    curly quotes are specks read as quotes ("‘Tampoi"): addresses print none.
     """
     tokens: list[str] = []
-    for token in address.split():
+    for token in address.translate(CURLY_QUOTES).split():
         if token in (",", ".") and tokens:
             tokens[-1] += token
         elif token == "&" or any(ch.isalnum() for ch in token):

@@ -186,18 +186,27 @@ def _sum_of_parts(labelled: list[AmountLine], totals: Totals) -> Decimal | None:
     return totals.subtotal + totals.tax + (rounding.amounts[-1] if rounding else ZERO)
 
 
-def _repair_misread_digit(scores, label_scores, agreement, parts_sum) -> None:
-    """Prefer the sum of the parts over a labelled total one misread digit away from it.
+# Agreement from at least two other readings (paid - change and the tax table's row,
+# say) that an amount is the total.
+CONFIRMED = 3.0
 
-    Faint thermal print turns 5 into 6 or 9 into 8; when subtotal, tax and rounding
-    add up to an amount that differs from an unconfirmed total in one digit, the
-    three separate readings are more likely right than the one.
+
+def _repair_misread_digit(scores, label_scores, agreement, parts_sum) -> None:
+    """Prefer a confirmed amount over a labelled total one misread digit away from it.
+
+    Faint thermal print turns 5 into 6 or 1 into 4; when subtotal, tax and rounding add
+    up to an amount that differs from an unconfirmed total in one digit, or two other
+    readings agree on such an amount, they are more likely right than the one.
     """
-    if parts_sum is None or parts_sum <= ZERO or parts_sum in label_scores:
-        return
-    for value, label_score in label_scores.items():
-        if agreement.get(value, 0.0) == 0.0 and _one_digit_apart(value, parts_sum):
-            scores[parts_sum] = max(scores.get(parts_sum, 0.0), label_score + 1.0)
+    implied = {value for value, bonus in agreement.items() if bonus >= CONFIRMED}
+    if parts_sum is not None:
+        implied.add(parts_sum)
+    for target in implied:
+        if target <= ZERO or target in label_scores:
+            continue
+        for value, label_score in label_scores.items():
+            if agreement.get(value, 0.0) == 0.0 and _one_digit_apart(value, target):
+                scores[target] = max(scores.get(target, 0.0), label_score + 1.0)
 
 
 def _one_digit_apart(a: Decimal, b: Decimal) -> bool:
@@ -231,9 +240,12 @@ def _agreement_bonuses(labelled: list[AmountLine], totals: Totals) -> dict[Decim
         for before in _sums_before_rounding(labelled, rounding.index):
             bonuses[before + rounding.amounts[-1]] += 1.5
     for line in labelled:
-        if line.role == "summary" and len(line.amounts) == 2:
-            # The summary's total row: amount before tax and the tax on it.
-            bonuses[line.amounts[0] + line.amounts[1]] += 1.5
+        if line.role in ("summary", "total") and len(line.amounts) == 2:
+            # The tax table's total row: amount before tax and the tax on it, whether
+            # or not OCR read the table's heading.
+            before_tax, tax = line.amounts
+            if ZERO < tax < before_tax:
+                bonuses[before_tax + tax] += 1.5
     for value, count in counts.items():
         if count > 1:
             bonuses[value] += 0.4 * min(count - 1, 3)

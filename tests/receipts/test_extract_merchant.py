@@ -89,3 +89,10 @@ def test_a_bare_legal_suffix_is_not_trusted_as_a_name():
     fields = extract_fields_from_text("BHD\nNo: 28, JALAN ASTANA 1C\nTEL 03-1\nTOTAL 1.00")
     assert fields.merchant == "BHD"
     assert fields.confidence["merchant"] < 0.5
+
+
+def test_curly_quote_read_from_a_speck_is_dropped_from_the_address():
+    text = "SHOP SDN BHD\n12, Jalan Tampoi 7/4,\nKawasan Perindustrian ‘Tampoi,\n81200 Johor Bahru\nTel 07"
+    assert extract_fields_from_text(text).address == (
+        "12, Jalan Tampoi 7/4, Kawasan Perindustrian Tampoi, 81200 Johor Bahru"
+    )

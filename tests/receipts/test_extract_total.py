@@ -141,3 +141,23 @@ def test_printed_sum_of_subtotal_and_tax_is_the_total_when_its_label_is_garbled(
     fields = extract_fields_from_text(text)
     assert fields.total == Decimal("73.00")
     assert fields.confidence["total"] >= 0.5
+
+
+def test_tax_table_row_and_paid_amount_repair_a_total_one_digit_off():
+    # Thermal print: the labelled total's 1 was read as 4. The cash paid (no change) and
+    # the tax table's row (16.98 before tax + 1.02 tax) both say 18.00.
+    text = (
+        "ROUNDING ADJ 0.00\n"
+        "TOTAL : 48.00\n"
+        "CASH 18.00\n"
+        "CHANGE 0.00\n"
+        "AMOUNT TAX\n"
+        "TOTAL: 16.98 1.02\n"
+    )
+    assert total_of(text) == Decimal("18.00")
+
+
+def test_one_agreeing_reading_does_not_overrule_the_labelled_total():
+    # Only paid - change says 49.00: a misread change is as likely as a misread total.
+    text = "TOTAL 48.00\nCASH 50.00\nCHANGE 1.00\n"
+    assert total_of(text) == Decimal("48.00")
