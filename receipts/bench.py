@@ -1,10 +1,13 @@
 """Measure OCR and extraction on a folder of labelled receipts.
 
     python -m receipts.bench DIR                  # NAME.jpg/.png/.pdf + NAME.json
+    python -m receipts.bench DIR --languages eng  # compare Tesseract language sets
     python -m receipts.bench --make-synthetic DIR N
 
 Prints per-field accuracy, every miss (file, field, expected, got) and the time per
 receipt, so a change to the rules can be judged on numbers rather than on examples.
+The time is set beside raw Tesseract's (plain `tesseract FILE -`, English) on the same
+images, which is the yardstick for how much the pipeline may add.
 """
 
 import argparse
@@ -12,7 +15,9 @@ import datetime
 import json
 import os
 import statistics
+import subprocess
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -40,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", help="folder of receipts with JSON labels")
     parser.add_argument("--make-synthetic", nargs=2, metavar=("DIR", "N"))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--languages", help="Tesseract languages (default: the pipeline's)")
+    parser.add_argument(
+        "--no-raw", action="store_true", help="skip timing raw Tesseract for comparison"
+    )
     args = parser.parse_args(argv)
     if args.make_synthetic:
         from receipts.bench_synthetic import make_synthetic_set
@@ -50,10 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.folder:
         parser.error("give a folder of receipts, or --make-synthetic DIR N")
-    return run_benchmark(Path(args.folder), args.workers)
+    return run_benchmark(Path(args.folder), args.workers, args.languages, not args.no_raw)
 
 
-def run_benchmark(folder: Path, workers: int) -> int:
+def run_benchmark(
+    folder: Path, workers: int, languages: str | None = None, time_raw: bool = True
+) -> int:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in CONTENT_TYPES)
     files = [p for p in files if p.with_suffix(".json").exists()]
     if not files:
@@ -61,24 +72,53 @@ def run_benchmark(folder: Path, workers: int) -> int:
         return 1
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(measure_one, files))
+        jobs = [(path, languages, time_raw) for path in files]
+        results = list(pool.map(measure_one, *zip(*jobs, strict=True)))
     print_report(results)
     return 0
 
 
-def measure_one(path: Path) -> dict:
-    """Run the pipeline on one file and compare each labelled field."""
-    from receipts.ocr import read_text
+def measure_one(path: Path, languages: str | None = None, time_raw: bool = False) -> dict:
+    """Run the pipeline on one file and compare each labelled field.
+
+    A file the pipeline cannot read counts as a miss on every field, with the reason,
+    as the receipt would fail alone in the app.
+    """
+    from receipts.ocr import DEFAULT_LANGUAGES, read_text
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     label = json.loads(path.with_suffix(".json").read_text())
-    ocr = read_text(path.read_bytes(), CONTENT_TYPES[path.suffix.lower()])
+    try:
+        ocr = read_text(
+            path.read_bytes(),
+            CONTENT_TYPES[path.suffix.lower()],
+            languages=languages or DEFAULT_LANGUAGES,
+        )
+    except Exception as exc:  # noqa: BLE001 - reported as this file's miss
+        error = f"error: {exc}"
+        checks = {
+            name: Check(ok=False, expected=label[name], got=error, in_text=False)
+            for name in FIELDS
+            if label.get(name)
+        }
+        return {"file": path.name, "checks": checks, "error": True}
     return {
         "file": path.name,
         "checks": compare(label, ocr),
+        "error": False,
         "seconds": ocr.seconds,
         "steps": ocr.steps,
+        "raw_seconds": raw_tesseract_seconds(path) if time_raw else None,
     }
+
+
+def raw_tesseract_seconds(path: Path) -> float | None:
+    """Time of plain Tesseract on the file as it is: the yardstick for the pipeline."""
+    if CONTENT_TYPES[path.suffix.lower()] == "application/pdf":
+        return None
+    started = time.monotonic()
+    subprocess.run(["tesseract", str(path), "-"], capture_output=True, check=False)
+    return time.monotonic() - started
 
 
 def compare(label: dict, ocr) -> dict[str, "Check"]:
@@ -186,11 +226,22 @@ def print_report(results: list[dict]) -> None:
 
 def print_timings(results: list[dict]) -> None:
     """Seconds per receipt, and per step so no step can quietly grow."""
+    results = [r for r in results if not r["error"]]
+    if not results:
+        return
     seconds = [r["seconds"] for r in results]
     print(
         f"\nSeconds per receipt: median {statistics.median(seconds):.2f}, "
         f"mean {statistics.mean(seconds):.2f}, max {max(seconds):.2f}"
     )
+    raw = [r["raw_seconds"] for r in results if r.get("raw_seconds") is not None]
+    if raw:
+        ratios = [r["seconds"] / r["raw_seconds"] for r in results if r.get("raw_seconds")]
+        print(
+            f"Raw Tesseract on the same files: median {statistics.median(raw):.2f}, "
+            f"mean {statistics.mean(raw):.2f}; pipeline / raw per receipt: "
+            f"median {statistics.median(ratios):.2f}, max {max(ratios):.2f}"
+        )
     per_step: dict[str, list[float]] = {}
     for result in results:
         totals: dict[str, float] = {}

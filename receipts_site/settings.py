@@ -162,6 +162,9 @@ RECEIPT_MAX_FILE_BYTES = env_int("RECEIPT_MAX_FILE_BYTES", 20 * 1024 * 1024)
 RECEIPT_MAX_FILES_PER_BATCH = env_int("RECEIPT_MAX_FILES_PER_BATCH", 100)
 RECEIPT_MAX_PIXELS = env_int("RECEIPT_MAX_PIXELS", 60_000_000)
 RECEIPT_MAX_PDF_PAGES = env_int("RECEIPT_MAX_PDF_PAGES", 20)
+# Tesseract languages to read with, as its -l value ("eng", "deu+eng"); empty means the
+# default in receipts/ocr.py (Malay and English). Each needs its tesseract-ocr-* package.
+RECEIPT_OCR_LANGUAGES = os.environ.get("RECEIPT_OCR_LANGUAGES", "")
 # Receipts one user may have waiting in the queue, so one account cannot starve everyone.
 RECEIPT_MAX_PENDING_PER_USER = env_int("RECEIPT_MAX_PENDING_PER_USER", 1000)
 # A receipt processing longer than this (seconds) is taken to be lost with its worker.

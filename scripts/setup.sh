@@ -12,6 +12,8 @@ packages=()
 command -v python3 >/dev/null || packages+=(python3)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv python3-pip)
 command -v tesseract >/dev/null || packages+=(tesseract-ocr tesseract-ocr-eng)
+# Malay beside English: the default OCR languages (receipts/ocr.py, DEFAULT_LANGUAGES).
+grep -qx msa <<<"$(tesseract --list-langs 2>/dev/null)" || packages+=(tesseract-ocr-msa)
 command -v redis-server >/dev/null || packages+=(redis-server)
 if [ "$dev" = 1 ]; then
   command -v chromium >/dev/null || packages+=(chromium)

@@ -210,3 +210,30 @@ def test_broken_pdf_is_unreadable():
 def test_reading_past_the_time_limit_raises_a_timeout():
     with pytest.raises(OcrTimeout):
         read_text(encode(render_receipt(), "PNG"), "image/png", timeout=0)
+
+
+def test_receipt_is_read_with_malay_and_english_by_default():
+    from receipts.ocr import DEFAULT_LANGUAGES, installed_languages
+
+    assert DEFAULT_LANGUAGES == "msa+eng"
+    assert installed_languages(DEFAULT_LANGUAGES) == "msa+eng"
+    ocr = read_text(encode(render_receipt(), "PNG"), "image/png")
+    assert "JALAN MAWAR" in ocr.text
+    assert str(extract_fields(ocr).total) == "12.50"
+
+
+def test_english_alone_reads_the_receipt_too():
+    ocr = read_text(encode(render_receipt(), "PNG"), "image/png", languages="eng")
+    assert "CORNER BAKERY" in ocr.text
+    assert str(extract_fields(ocr).total) == "12.50"
+
+
+def test_a_language_tesseract_lacks_is_left_out_with_a_warning(caplog):
+    from receipts.ocr import installed_languages
+
+    with caplog.at_level("WARNING", logger="receipts.ocr"):
+        assert installed_languages("xyz+eng") == "eng"
+        assert installed_languages("xyz") == "eng"
+    assert "Tesseract has no model for xyz; reading with eng" in caplog.text
+    ocr = read_text(encode(render_receipt(), "PNG"), "image/png", languages="xyz+eng")
+    assert str(extract_fields(ocr).total) == "12.50"
