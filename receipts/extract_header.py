@@ -145,8 +145,12 @@ def _name_end(top: list[str], index: int) -> int:
 
 
 def clean_company(name: str) -> str:
-    """Trim OCR debris around a company name and restore its legal suffix."""
+    """Trim OCR debris around a company name and restore its legal suffix.
+
+    "Ihe" is Tesseract's most common misreading of "The" (a capital T whose bar faded).
+    """
     name = re.sub(r"\bS[DO0]N\b(\.?),?\s?B[HN]D\b", r"SDN\1 BHD", name)
+    name = re.sub(r"\b[Il]he\b", "The", name)
     suffix = ([None] + list(COMPANY_SUFFIX_RE.finditer(name)))[-1]
     if suffix and not re.search(r"[A-Za-z]{2}|\(", name[suffix.end() :]):
         name = name[: suffix.end()]

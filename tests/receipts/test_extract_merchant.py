@@ -96,3 +96,8 @@ def test_curly_quote_read_from_a_speck_is_dropped_from_the_address():
     assert extract_fields_from_text(text).address == (
         "12, Jalan Tampoi 7/4, Kawasan Perindustrian Tampoi, 81200 Johor Bahru"
     )
+
+
+def test_the_misread_as_ihe_is_restored_in_the_name():
+    text = "Taste Of Ihe World Sdn Bhd\nLot 38, Jalan Kenari 5\n47170 Puchong\nTel 03"
+    assert extract_fields_from_text(text).merchant == "Taste Of The World Sdn Bhd"
