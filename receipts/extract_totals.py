@@ -240,12 +240,13 @@ def _agreement_bonuses(labelled: list[AmountLine], totals: Totals) -> dict[Decim
         for before in _sums_before_rounding(labelled, rounding.index):
             bonuses[before + rounding.amounts[-1]] += 1.5
     for line in labelled:
-        if line.role in ("summary", "total") and len(line.amounts) == 2:
-            # The tax table's total row: amount before tax and the tax on it, whether
-            # or not OCR read the table's heading.
-            before_tax, tax = line.amounts
-            if ZERO < tax < before_tax:
-                bonuses[before_tax + tax] += 1.5
+        if len(line.amounts) != 2:
+            continue
+        before_tax, tax = line.amounts
+        # The tax table's total row: amount before tax and the tax on it. Without the
+        # table's heading, a total line is taken as that row only when its amounts look it.
+        if line.role == "summary" or (line.role == "total" and ZERO < tax < before_tax):
+            bonuses[before_tax + tax] += 1.5
     for value, count in counts.items():
         if count > 1:
             bonuses[value] += 0.4 * min(count - 1, 3)

@@ -161,3 +161,19 @@ def test_one_agreeing_reading_does_not_overrule_the_labelled_total():
     # Only paid - change says 49.00: a misread change is as likely as a misread total.
     text = "TOTAL 48.00\nCASH 50.00\nCHANGE 1.00\n"
     assert total_of(text) == Decimal("48.00")
+
+
+def test_tax_table_row_confirms_its_sum_even_when_the_tax_is_zero():
+    from receipts.extract_totals import Totals, _agreement_bonuses, amount_lines
+
+    lines = [("GST SUMMARY AMOUNT TAX", 0.9), ("TOTAL 80.91 0.00", 0.9)]
+    assert _agreement_bonuses(amount_lines(lines), Totals())[Decimal("80.91")] == 1.5
+
+
+def test_total_line_is_taken_as_the_tax_row_only_when_its_amounts_look_it():
+    from receipts.extract_totals import Totals, _agreement_bonuses, amount_lines
+
+    row = _agreement_bonuses(amount_lines([("TOTAL: 16.98 1.02", 0.9)]), Totals())
+    assert row[Decimal("18.00")] == 1.5
+    not_a_row = _agreement_bonuses(amount_lines([("TOTAL 10.00 12.00", 0.9)]), Totals())
+    assert Decimal("22.00") not in not_a_row
