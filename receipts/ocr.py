@@ -72,16 +72,17 @@ def read_text(
     *,
     max_pages: int = 20,
     timeout: float = 120,
-    languages: str = DEFAULT_LANGUAGES,
+    languages: str = "",
 ) -> OcrResult:
     """Read all the text of one receipt file (image or PDF).
 
-    languages is Tesseract's -l value ("msa+eng"); those not installed are left out.
+    languages is Tesseract's -l value ("msa+eng"), DEFAULT_LANGUAGES when empty; those
+    not installed are left out.
     """
     started = time.monotonic()
     deadline = started + timeout
     steps: list[tuple[str, float]] = []
-    languages = installed_languages(languages)
+    languages = installed_languages(languages or DEFAULT_LANGUAGES)
     if content_type == "application/pdf":
         words, pages, source = _read_pdf(data, max_pages, deadline, steps, languages)
     else:
@@ -104,8 +105,9 @@ def installed_languages(wanted: str) -> str:
     English is the fallback when none of them is installed.
     """
     available = set(pytesseract.get_languages(config=""))
-    usable = [lang for lang in wanted.split("+") if lang in available]
-    missing = [lang for lang in wanted.split("+") if lang not in available]
+    usable, missing = [], []
+    for lang in wanted.split("+"):
+        (usable if lang in available else missing).append(lang)
     if missing:
         logger.warning(
             "Tesseract has no model for %s; reading with %s. Install tesseract-ocr-%s.",
@@ -139,7 +141,8 @@ def _read_image_file(data, max_pages, deadline, steps, languages):
         raise UnreadableFile(f"This image has {frames} pages; the limit is {max_pages}.")
     words: list[Word] = []
     for page, frame in enumerate(ImageSequence.Iterator(image)):
-        words += _to_words(read_image_page(_frame_image(frame, page), deadline, steps, languages), page)
+        page_words = read_image_page(_frame_image(frame, page), deadline, steps, languages)
+        words += _to_words(page_words, page)
     return words, frames
 
 

@@ -15,7 +15,7 @@ from receipts.enhance import enhance
 from receipts.extract import extract_fields
 from receipts.filetypes import inspect_file
 from receipts.models import Receipt
-from receipts.ocr import DEFAULT_LANGUAGES, OcrTimeout, UnreadableFile, read_text
+from receipts.ocr import OcrTimeout, UnreadableFile, read_text
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def read_and_save(receipt):
         max_pages=settings.RECEIPT_MAX_PDF_PAGES,
         # Tesseract is stopped a little before the job would be, so the reason is ours.
         timeout=max(settings.RECEIPT_JOB_TIMEOUT * 0.8, 1),
-        languages=settings.RECEIPT_OCR_LANGUAGES or DEFAULT_LANGUAGES,
+        languages=settings.RECEIPT_OCR_LANGUAGES,
     )
     for step, seconds in ocr.steps:
         receipt.log(step, f"{step} took {seconds:.2f}s.", seconds=round(seconds, 3))
