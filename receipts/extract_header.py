@@ -42,6 +42,8 @@ REGISTRATION_RE = re.compile(
     r"|REG(?:ISTRATION)?\.?\s?NO|ROC|BRN)\b.*)\W*$",
     re.IGNORECASE,
 )
+# A registration number in brackets after the name: "AEON CO. (M) BHD (126926-H)".
+REGISTRATION_SUFFIX_RE = re.compile(r"\s*\(\s*\d{4,}\s?-?\s?[A-Z]?\s*\)\W*$", re.IGNORECASE)
 NOISE_WORDS_RE = re.compile(
     r"^\W*(?:WELCOME|THANK|TAX INVOICE|SIMPLIFIED|INVOICE|RECEIPT|OFFICIAL|COPY|"
     r"CASH\s*(?:BILL|SALES)?|FORMERLY|LICENSEE)\b",
@@ -92,6 +94,8 @@ def is_noise(line: str) -> bool:
     """Lines that carry no name: scanner marks, handwriting, rules of dashes, headings."""
     if NOTICE_RE.search(line):
         return True
+    # A registration number printed beside the name does not make the line noise.
+    line = REGISTRATION_SUFFIX_RE.sub("", line)
     letters = sum(ch.isalpha() for ch in line)
     if letters < 3 or letters < 0.5 * len(line.replace(" ", "")):
         return True
@@ -155,6 +159,7 @@ def clean_company(name: str) -> str:
     """
     name = re.sub(r"\bS[DO0]N\b(\.?),?\s?B[HN]D\b", r"SDN\1 BHD", name)
     name = re.sub(r"\b[Il]he\b", "The", name)
+    name = REGISTRATION_SUFFIX_RE.sub("", name)
     suffix = ([None] + list(COMPANY_SUFFIX_RE.finditer(name)))[-1]
     if suffix and not re.search(r"[A-Za-z]{2}|\(", name[suffix.end() :]):
         name = name[: suffix.end()]

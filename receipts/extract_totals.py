@@ -27,9 +27,10 @@ ROLE_PATTERNS = [
         ),
     ),
     ("discount", r"\bDISC(?:OUNT)?\b|\bSAVINGS?\b|\bVOUCHER\b"),
+    # A count of goods, not money; OCR reads "Qty" as "Oty" and "Items" as "Itens".
     (
         "count",
-        rf"{TOTAL_WORD}\s*(?:QTY|QUANTITY|ITEMS?|PCS|UNITS?)\b|\bITEMS?\s*:|\bQTY\b",
+        rf"{TOTAL_WORD}\s*(?:[QO0]TY|QUANTITY|ITE[MN]S?|PCS|UNITS?)\b|\bITEMS?\s*:|\bQTY\b",
     ),
     ("charge", r"\bSERVICE\s+CH|\bSVC\b|\bTIPS?\b"),
     ("tax", rf"{TOTAL_WORD}\s*(?:G\.?S\.?T|S\.?S\.?T|VAT|TAX)\b"),

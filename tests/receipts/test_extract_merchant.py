@@ -130,3 +130,8 @@ def test_address_ends_at_a_branch_in_brackets_after_its_postcode():
     assert extract_fields_from_text(text).address == (
         "LOT 1851-A, JALAN KPB 6, 43300 SERI KEMBANGAN, SELANGOR (TESCO PUTRA NILAI)"
     )
+
+
+def test_registration_number_beside_the_name_is_left_out_of_it():
+    text = "A022\n7 AEON CO. (M) BHD (126926-h)\n3RD FLR, AEON TAMAN MALURI\n55100 KUALA LUMPUR\nGST ID : 1"
+    assert extract_fields_from_text(text).merchant == "AEON CO. (M) BHD"

@@ -177,3 +177,9 @@ def test_total_line_is_taken_as_the_tax_row_only_when_its_amounts_look_it():
     assert row[Decimal("18.00")] == 1.5
     not_a_row = _agreement_bonuses(amount_lines([("TOTAL 10.00 12.00", 0.9)]), Totals())
     assert Decimal("22.00") not in not_a_row
+
+
+def test_count_of_goods_read_as_oty_is_not_the_total():
+    text = "Total Itens = 2\nTotal Oty = 2.00\nTotal Incl. GST RM 15.00\nCASH 20.00\nCHANGE 5.00\n"
+    assert total_of(text) == Decimal("15.00")
+    assert extract_fields_from_text("ITEM A 1 3.00\nTotal Oty = 1.00\n").total != Decimal("1.00")
