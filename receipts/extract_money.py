@@ -15,9 +15,11 @@ AMOUNT_RE = re.compile(
     r"(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,7})\s?[.,]\s?(?P<cents>\d{2})(?![.,/:-]?\d)"
 )
 # Space in place of the point ("64 13") or no point at all ("5142", "-001"): accepted
-# only at the end of a line whose label says it holds money.
+# only at the end of a line whose label says it holds money. Digits before a point are
+# the whole part, not cents: "343." lost its cents.
 SPACED_AMOUNT_RE = re.compile(
-    r"(?<![\d.,])(?P<minus>-)?(?:(?P<whole>\d{1,5}) |(?P<short>\d{1,2}))(?P<cents>\d{2})\s*\W?$"
+    r"(?<![\d.,])(?P<minus>-)?(?:(?P<whole>\d{1,5}) |(?P<short>\d{1,2}))(?P<cents>\d{2})"
+    r"\s*[^\w.,]?$"
 )
 
 CURRENCY_SIGNS = [

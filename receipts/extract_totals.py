@@ -68,6 +68,8 @@ NOT_TAX_RE = re.compile(
 # The tax summary table under the totals repeats sums ("Total 80.91 0.00") that are not
 # the amount due.
 SUMMARY_RE = re.compile(r"\bSUMMARY\b|\bTAX\s*CODE\b|\bANALYSIS\b", re.IGNORECASE)
+# An amount at the end of a total line with its cents lost or cut short: "TOTAL 343.".
+PARTIAL_AMOUNT_RE = re.compile(r"(?<![\d.,])(?P<whole>\d{1,7})[.,](?P<cents>\d?)\W?$")
 # Labels whose line holds money, where OCR's lost decimal points are worth repairing.
 MONEY_ROLES = {"total", "subtotal", "tax", "rounding", "paid", "change", "discount"}
 
@@ -79,6 +81,8 @@ class AmountLine:
     role: str
     amounts: list[Decimal]
     conf: float
+    # What is left of an amount whose cents were lost: "343." or "174.9".
+    partial: str = ""
 
 
 @dataclass
@@ -112,8 +116,12 @@ def amount_lines(lines: list[tuple[str, float]]) -> list[AmountLine]:
         amounts = find_amounts(text, allow_spaced=role in MONEY_ROLES)
         if role == "total" and index > summary_from:
             role = "summary"
+        partial = ""
+        if role == "total" and not amounts:
+            match = PARTIAL_AMOUNT_RE.search(text)
+            partial = f"{match['whole']}.{match['cents']}" if match else ""
         if amounts or role:
-            found.append(AmountLine(index, text, role, amounts, conf))
+            found.append(AmountLine(index, text, role, amounts, conf, partial))
     return found
 
 
@@ -163,10 +171,7 @@ def _candidate_scores(labelled: list[AmountLine], totals: Totals) -> dict[Decima
         if value <= ZERO or (totals.subtotal is not None and value < totals.subtotal / 2):
             # Far below the subtotal: a misread, or a sum of something else.
             continue
-        score = 2.0 + (1.5 if STRONG_TOTAL_RE.search(line.text) else 0.0)
-        if rounding_index is not None and line.index > rounding_index:
-            score += 1.5
-        score += 0.5 * line.conf
+        score = _label_score(line, rounding_index)
         scores[value] = max(scores.get(value, 0.0), score) + (0.5 if value in scores else 0)
     agreement = _agreement_bonuses(labelled, totals)
     label_scores = dict(scores)
@@ -175,16 +180,31 @@ def _candidate_scores(labelled: list[AmountLine], totals: Totals) -> dict[Decima
             scores[value] += bonus
         elif bonus >= 2.0:
             scores[value] = bonus
+    for line in labelled:
+        # "TOTAL 343." and a sum of parts of 343.95: the label vouches for the sum.
+        if line.partial:
+            for value, bonus in agreement.items():
+                if value > ZERO and f"{value:.2f}".startswith(line.partial):
+                    score = _label_score(line, rounding_index) + bonus
+                    scores[value] = max(scores.get(value, 0.0), score)
     _repair_misread_digit(scores, label_scores, agreement, _sum_of_parts(labelled, totals))
     return scores
 
 
+def _label_score(line: AmountLine, rounding_index: int | None) -> float:
+    """How strongly a total line's label says it holds the amount due."""
+    score = 2.0 + (1.5 if STRONG_TOTAL_RE.search(line.text) else 0.0)
+    if rounding_index is not None and line.index > rounding_index:
+        score += 1.5
+    return score + 0.5 * line.conf
+
+
 def _sum_of_parts(labelled: list[AmountLine], totals: Totals) -> Decimal | None:
-    """Subtotal + tax + rounding, when the receipt prints all the parts."""
+    """Subtotal + service charge + tax + rounding, when the receipt prints the parts."""
     if totals.subtotal is None or totals.tax is None:
         return None
-    rounding = _first_with_amount(labelled, "rounding")
-    return totals.subtotal + totals.tax + (rounding.amounts[-1] if rounding else ZERO)
+    extras = [_first_with_amount(labelled, role) for role in ("charge", "rounding")]
+    return totals.subtotal + totals.tax + sum(line.amounts[-1] for line in extras if line)
 
 
 # Agreement from at least two other readings (paid - change and the tax table's row,

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from receipts.extract import extract_fields_from_text
+from receipts.extract_money import find_amounts
 
 
 def total_of(text: str) -> Decimal | None:
@@ -183,3 +184,26 @@ def test_count_of_goods_read_as_oty_is_not_the_total():
     text = "Total Itens = 2\nTotal Oty = 2.00\nTotal Incl. GST RM 15.00\nCASH 20.00\nCHANGE 5.00\n"
     assert total_of(text) == Decimal("15.00")
     assert extract_fields_from_text("ITEM A 1 3.00\nTotal Oty = 1.00\n").total != Decimal("1.00")
+
+
+def test_total_that_lost_its_cents_is_completed_by_the_sum_of_its_parts():
+    text = (
+        "SUB TOTAL 295.00\nSERVICE CHARGE 10% 29.50\nGST 6% 19.47\nROUNDING ADJ -0.02\n"
+        "NET TOTAL 343.\nSR GST 324.50\n"
+    )
+    assert total_of(text) == Decimal("343.95")
+
+
+def test_total_cut_to_one_decimal_is_completed_when_the_parts_agree():
+    text = "SUB TOTAL 150.00\nSERVICE CHARGE 10% 15.00\nGST 6% 9.90\nNET TOTAL 174.9\nCHANGE 25.10\n"
+    assert total_of(text) == Decimal("174.90")
+
+
+def test_service_charge_counts_among_the_parts_of_the_total():
+    text = "SUB TOTAL 100.00\nSERVICE CHARGE 10% 10.00\nGST 6% 6.60\nTOTAL 116.80\n"
+    assert total_of(text) == Decimal("116.60")
+
+
+def test_digits_before_a_trailing_point_are_not_read_as_cents():
+    assert find_amounts("TOTAL 343.", allow_spaced=True) == []
+    assert find_amounts("TOTAL 5142", allow_spaced=True) == [Decimal("51.42")]
