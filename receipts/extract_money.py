@@ -18,7 +18,7 @@ AMOUNT_RE = re.compile(
 # only at the end of a line whose label says it holds money. Digits before a point are
 # the whole part, not cents: "343." lost its cents.
 SPACED_AMOUNT_RE = re.compile(
-    r"(?<![\d.,])(?P<minus>-)?(?:(?P<whole>\d{1,5}) |(?P<short>\d{1,2}))(?P<cents>\d{2})"
+    r"(?<![\d.,])(?P<minus>-)?(?:(?P<whole>\d{1,5}) |(?P<short>\d{1,4}))(?P<cents>\d{2})"
     r"\s*[^\w.,]?$"
 )
 

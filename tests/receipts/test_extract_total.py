@@ -207,3 +207,12 @@ def test_service_charge_counts_among_the_parts_of_the_total():
 def test_digits_before_a_trailing_point_are_not_read_as_cents():
     assert find_amounts("TOTAL 343.", allow_spaced=True) == []
     assert find_amounts("TOTAL 5142", allow_spaced=True) == [Decimal("51.42")]
+
+
+def test_total_printed_without_its_point_is_read_and_repaired_by_its_parts():
+    assert find_amounts("Total (RM) : 11246", allow_spaced=True) == [Decimal("112.46")]
+    text = (
+        "Sub Total (RM) 106.10\nTotal GST (RM) 637 >\nRounding (RM) : -0.02\n"
+        "Total (RM) : 11246\nGASH : 112.48\nChange (RM) : 0.00\n"
+    )
+    assert total_of(text) == Decimal("112.45")
