@@ -188,6 +188,12 @@ def _candidate_scores(labelled: list[AmountLine], totals: Totals) -> dict[Decima
                     score = _label_score(line, rounding_index) + bonus
                     scores[value] = max(scores.get(value, 0.0), score)
     _repair_misread_digit(scores, label_scores, agreement, _sum_of_parts(labelled, totals))
+    paid = _first_with_amount(labelled, "paid")
+    change = _first_with_amount(labelled, "change")
+    if paid and change and paid.amounts[-1] > change.amounts[-1] > ZERO:
+        # Change was given, so the cash handed over covered the total: an amount above
+        # it is a misread ("57.10" for 37.10 paid with 50.00, change 12.90).
+        scores = {value: score for value, score in scores.items() if value <= paid.amounts[-1]}
     return scores
 
 

@@ -216,3 +216,13 @@ def test_total_printed_without_its_point_is_read_and_repaired_by_its_parts():
         "Total (RM) : 11246\nGASH : 112.48\nChange (RM) : 0.00\n"
     )
     assert total_of(text) == Decimal("112.45")
+
+
+def test_total_above_the_cash_that_was_handed_over_is_a_misread():
+    text = "Total Incl. GST@6% RM 57.10\nCASH RM 50.00\nCHANGE RM 12.90\n"
+    assert total_of(text) == Decimal("37.10")
+
+
+def test_cash_misread_below_the_change_does_not_overrule_the_total():
+    text = "TakeOut Total (incl GST) 26.60\nTotal Rounded 26.60\nCash Tendered 00.00\nChange 73,40\n"
+    assert total_of(text) == Decimal("26.60")
