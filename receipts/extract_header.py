@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from receipts.extract_dates import dates_in_line
+from receipts.postcodes import repair_postcode
 
 HEADER_LINES = 12
 # A legal suffix is looked for among this many readable lines at the top; further down
@@ -260,6 +261,9 @@ def clean_address(address: str) -> str:
     address = " ".join(tokens)
     address = re.sub(r"\s+([,.])", r"\1", address)
     address = SEPARATOR_POINT_RE.sub(",", address)
+    # A colon between digits is a slash that lost its ends: "JALAN TAMPOI 7:4".
+    address = re.sub(r"(?<=\d):(?=\d)", "/", address)
+    address = repair_postcode(address)
     return address.strip(" ;:|'\"-_~*=")
 
 

@@ -1,0 +1,40 @@
+"""A postcode's first digit made to agree with the state its address names."""
+
+import pytest
+
+from receipts.extract import extract_fields_from_text
+from receipts.postcodes import repair_postcode
+
+
+@pytest.mark.parametrize(
+    ("read", "repaired"),
+    [
+        ("Tampoi, 41200 Johor Bahru, Johor", "Tampoi, 81200 Johor Bahru, Johor"),
+        ("Tampoi,$1200 Johor Bahru, Johor", "Tampoi,81200 Johor Bahru, Johor"),
+        ("PERMAS JAYA 91750 PLENTONG, JOHOR.", "PERMAS JAYA 81750 PLENTONG, JOHOR."),
+        ("LOT 2811, 31150 KLANG, SELANGOR", "LOT 2811, 41150 KLANG, SELANGOR"),
+        ("JALAN AMPANG, 80450 KUALA  LUMPUR", "JALAN AMPANG, 50450 KUALA  LUMPUR"),
+    ],
+)
+def test_first_digit_outside_the_state_is_repaired(read, repaired):
+    assert repair_postcode(read) == repaired
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "NO 4, 45600 BESTARI JAYA, KUALA SELANGOR.",  # already in Selangor's range
+        "LOT 12345, 81200 JOHOR BAHRU",  # the postcode fits; the lot number is not one
+        "12 HIGH STREET 40170 TOWN",  # no state named
+        "JALAN 2, 99999 SELANGOR",  # no single first digit fits: left as read
+    ],
+)
+def test_postcode_that_fits_or_cannot_be_placed_is_left_alone(address):
+    assert repair_postcode(address) == address
+
+
+def test_extracted_address_has_its_postcode_and_slash_repaired():
+    text = "UNIHAKKA SDN BHD\n12, Jalan Tampoi 7:4, Kawasan Tampoi,\n41200 Johor Bahru, Johor\nTEL 07"
+    assert extract_fields_from_text(text).address == (
+        "12, Jalan Tampoi 7/4, Kawasan Tampoi, 81200 Johor Bahru, Johor"
+    )
