@@ -29,7 +29,8 @@ LEGAL_FORMS = {
     "GBP": ["LTD", ""],
 }
 PLACES = {
-    "MYR": ("JALAN {w} {n}", "{p5} {city}, SELANGOR", ["SHAH ALAM", "KLANG", "PUCHONG"]),
+    # Selangor's postcodes run from 40000 to 48999; the reader checks them against the state.
+    "MYR": ("JALAN {w} {n}", "{selangor} {city}, SELANGOR", ["SHAH ALAM", "KLANG", "PUCHONG"]),
     "USD": ("{n} {w} STREET", "{city}, CA {p5}", ["OAKLAND", "FRESNO", "SAN JOSE"]),
     "EUR": ("{w}STRASSE {n}", "{p5} {city}", ["BERLIN", "KOELN", "MUENCHEN"]),
     "GBP": ("{n} {w} ROAD", "{city} {pc}", ["LEEDS", "YORK", "BATH"]),
@@ -102,6 +103,7 @@ def _address(rng: random.Random, currency: str) -> tuple[str, str]:
         "w": rng.choice(NAME_WORDS),
         "n": rng.randint(1, 120),
         "p5": rng.randrange(10000, 99999),
+        "selangor": rng.randrange(40000, 49000),
         "pc": f"LS{rng.randint(1, 9)} {rng.randint(1, 9)}AB",
         "city": rng.choice(cities),
     }

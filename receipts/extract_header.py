@@ -51,6 +51,14 @@ NOISE_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 POSTCODE_RE = re.compile(r"\b\d{5}\b")
+# The farewell that names the shop, used when the top of the receipt did not.
+CLOSING_RE = re.compile(
+    r"\bTHANK\s*YOU\s+FOR\s+(?:SHOPPING|DINING|VISITING|CHOOSING)\s+(?:AT|WITH)\s+(?P<name>.+)$",
+    re.IGNORECASE,
+)
+# A name read beside its legal suffix (SDN BHD), and one read from the farewell.
+SUFFIX_NAME_CONF = 0.85
+CLOSING_NAME_CONF = 0.6
 # Within an address a point between parts is a comma whose tail the scan lost ("TAMAN
 # SRI PUTRA. 81200"): on the 50 labelled sample receipts parts are split by commas 104
 # times and by points 3 times. Points after abbreviations ("NO. 53", "JLN. ") stay.
@@ -80,7 +88,34 @@ def find_header(lines: list[str], confs: list[float] | None = None) -> Header:
     start = header.merchant_end + 1 if header.merchant else _first_address_line(top)
     if start is not None:
         header.address, header.address_conf = _find_address(lines, start)
+    closing = closing_name(lines)
+    if closing and header.merchant_conf < SUFFIX_NAME_CONF and not _share_a_word(
+        header.merchant, closing
+    ):
+        # The top was a logo or a smudge; the farewell names the shop.
+        header.merchant, header.merchant_conf = closing, CLOSING_NAME_CONF
     return header
+
+
+def closing_name(lines: list[str]) -> str:
+    """The shop named in the farewell: "Thank you for shopping at FUYI MINI / MARKET"."""
+    for index, line in enumerate(lines):
+        match = CLOSING_RE.search(line)
+        if not match:
+            continue
+        name = match["name"].strip(" .!,;:*")
+        following = lines[index + 1].strip(" .!,;:*") if index + 1 < len(lines) else ""
+        if name.isupper() and re.fullmatch(r"[A-Z&' ]{3,20}", following):
+            # The name ran on to the next line.
+            name = f"{name} {following}"
+        if sum(ch.isalpha() for ch in name) >= 3 and name.upper() not in ("US", "OUR STORE"):
+            return name
+    return ""
+
+
+def _share_a_word(a: str, b: str) -> bool:
+    words = {w for w in re.findall(r"[A-Z]{3,}", a.upper())}
+    return bool(words & set(re.findall(r"[A-Z]{3,}", b.upper())))
 
 
 def _first_address_line(top: list[str]) -> int | None:
@@ -137,7 +172,7 @@ def _find_merchant(top: list[str]) -> Header:
 def _suffix_name_conf(name: str) -> float:
     """Sure of a name with a legal suffix, unless the suffix is nearly all that was read."""
     rest = COMPANY_SUFFIX_RE.sub("", name)
-    return 0.85 if sum(ch.isalpha() for ch in rest) >= 3 else 0.2
+    return SUFFIX_NAME_CONF if sum(ch.isalpha() for ch in rest) >= 3 else 0.2
 
 
 def _name_start(top: list[str], index: int) -> int:

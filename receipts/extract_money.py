@@ -61,6 +61,10 @@ def _to_decimal(match: re.Match) -> Decimal:
     return -value if minus else value
 
 
+# German and French tax and company words: Mehrwertsteuer, GmbH, Straße, TVA.
+EUROZONE_RE = re.compile(r"\bMWST\b|\bGMBH\b|STRA(?:SS|ß)E\b|\bTVA\b|\bUST\b", re.IGNORECASE)
+
+
 def parse_amount(text: str) -> Decimal | None:
     """The last amount in a piece of text, or None (used for labels and tests)."""
     amounts = find_amounts(text, allow_spaced=True)
@@ -78,6 +82,9 @@ def detect_currency(text: str) -> tuple[str, float]:
         # Malaysian receipts sometimes print "$" for ringgit.
         return "MYR", 0.6
     if not counts:
-        return ("MYR", 0.5) if MALAYSIA_RE.search(text) else ("", 0.0)
+        # No sign was read: the country's own words say which money it is.
+        if MALAYSIA_RE.search(text):
+            return "MYR", 0.5
+        return ("EUR", 0.5) if EUROZONE_RE.search(text) else ("", 0.0)
     code = max(counts, key=counts.get)
     return code, 0.9 if counts[code] > 1 else 0.75

@@ -27,3 +27,12 @@ def test_dollar_sign_on_a_malaysian_receipt_means_ringgit():
 
 def test_no_currency_marks_leaves_it_empty():
     assert extract_fields_from_text("TOTAL 12.50").currency == ""
+
+
+def test_german_receipt_whose_euro_sign_was_not_read_is_in_euros():
+    text = "ROYAL CAFE GMBH\nSUNRISESTRASSE 106\nMWST 19% 17.76\nTOTAL ele 22\n"
+    assert extract_fields_from_text(text).currency == "EUR"
+
+
+def test_receipt_without_sign_or_country_words_has_no_currency():
+    assert extract_fields_from_text("CORNER SHOP\nTOTAL 12.00\n").currency == ""

@@ -135,3 +135,23 @@ def test_address_ends_at_a_branch_in_brackets_after_its_postcode():
 def test_registration_number_beside_the_name_is_left_out_of_it():
     text = "A022\n7 AEON CO. (M) BHD (126926-h)\n3RD FLR, AEON TAMAN MALURI\n55100 KUALA LUMPUR\nGST ID : 1"
     assert extract_fields_from_text(text).merchant == "AEON CO. (M) BHD"
+
+
+def test_shop_named_in_the_farewell_replaces_a_smudged_top():
+    text = (
+        "dog |\nS BR No.: 01 AMP\nTAMAN SEJATI, 45600 BESTARI JAYA\n25/01/2018\nTOTAL 9.00\n"
+        "Thank you for shopping at FUYI MINI\nMARKET\n"
+    )
+    fields = extract_fields_from_text(text)
+    assert fields.merchant == "FUYI MINI MARKET"
+    assert fields.confidence["merchant"] <= 0.6
+
+
+def test_farewell_does_not_overrule_a_name_with_its_legal_suffix():
+    text = "AEON CO. (M) BHD\n55100 KUALA LUMPUR\nTOTAL 9.00\nThank you for shopping at AEON TAMAN MALURI\n"
+    assert extract_fields_from_text(text).merchant == "AEON CO. (M) BHD"
+
+
+def test_farewell_without_a_name_is_ignored():
+    text = "THREE STOOGES\n109, SS21/1A\nTOTAL 9.00\nThank you for dining with us!\n"
+    assert extract_fields_from_text(text).merchant == "THREE STOOGES"
