@@ -8,6 +8,7 @@ shape and a few general signs (legal suffixes, postcodes), never particular name
 import re
 from dataclasses import dataclass
 
+from receipts.address_words import restore_address_words
 from receipts.extract_dates import dates_in_line
 from receipts.postcodes import repair_postcode
 
@@ -298,7 +299,7 @@ def clean_address(address: str) -> str:
     address = SEPARATOR_POINT_RE.sub(",", address)
     # A colon between digits is a slash that lost its ends: "JALAN TAMPOI 7:4".
     address = re.sub(r"(?<=\d):(?=\d)", "/", address)
-    address = repair_postcode(address)
+    address = repair_postcode(restore_address_words(address))
     return address.strip(" ;:|'\"-_~*=")
 
 
