@@ -1,5 +1,8 @@
 """Batch endpoints: upload a batch (multipart, repeated `files`), add files, list, read, export."""
 
+import re
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -12,7 +15,7 @@ from rest_framework.views import APIView
 
 from batches import export
 from batches.models import Batch
-from batches.serializers import BatchSerializer, BatchUploadSerializer, ExportRowSerializer
+from batches.serializers import BatchFilesSerializer, BatchSerializer, BatchUploadSerializer, ExportRowSerializer
 from batches.services import PROCESSING_DELAYED, TooManyPending, add_files_to_batch, create_batch
 from receipts.models import Receipt
 from receipts.serializers import ReceiptSerializer
@@ -47,7 +50,7 @@ def own_batches(user):
     return (
         Batch.objects.filter(user=user)
         .with_progress()
-        .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by("created_at")))
+        .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by(*Receipt.BATCH_ORDER)))
     )
 
 
@@ -97,17 +100,22 @@ class BatchFiles(APIView):
     throttle_classes = [FileUploadRateThrottle]
 
     @extend_schema(
-        request={"multipart/form-data": BatchUploadSerializer},
+        request={"multipart/form-data": BatchFilesSerializer},
         responses={
             201: ReceiptSerializer(many=True),
-            400: OpenApiResponse(description="No files, or more than a batch may hold."),
+            400: OpenApiResponse(description="No files, more than a batch may hold, or a bad position."),
             404: OpenApiResponse(description="No such batch of yours."),
         },
     )
     def post(self, request, pk):
         batch = generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk)
+        position = request.data.get("position", "")
+        limit = settings.RECEIPT_MAX_FILES_PER_BATCH
+        if position and not (re.fullmatch(r"\d{1,6}", position) and int(position) < limit):
+            detail = f"position must be a whole number from 0 to {limit - 1}."
+            return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            receipts = add_files_to_batch(batch, request.FILES.getlist("files"))
+            receipts = add_files_to_batch(batch, request.FILES.getlist("files"), int(position) if position else None)
         except ValidationError as exc:
             return refusal(exc)
         return Response(ReceiptSerializer(receipts, many=True).data, status=status.HTTP_201_CREATED)

@@ -3,6 +3,8 @@
 import csv
 import io
 
+from receipts.models import Receipt
+
 COLUMNS = [
     "id", "original_filename", "status", "error", "merchant", "date", "total", "subtotal", "tax",
     "currency", "category", "receipt_number", "needs_review", "attempts", "created_at", "finished_at",
@@ -19,8 +21,8 @@ def export_value(value):
 
 
 def receipt_rows(batch):
-    """One dict per receipt of the batch, in upload order, with the columns above."""
-    receipts = batch.receipts.order_by("created_at", "original_filename")
+    """One dict per receipt of the batch, in the order its files were chosen, with the columns above."""
+    receipts = batch.receipts.order_by(*Receipt.BATCH_ORDER)
     return [{column: export_value(getattr(receipt, column)) for column in COLUMNS} for receipt in receipts]
 
 

@@ -43,6 +43,19 @@ class BatchUploadSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), help_text="One or more receipt files.")
 
 
+class BatchFilesSerializer(BatchUploadSerializer):
+    """Files added to a batch, and where they go in it."""
+
+    position = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        help_text=(
+            "Place of the first file in the batch, counting from 0, when files are sent several "
+            "at a time and may arrive out of order. By default they go after the batch's receipts."
+        ),
+    )
+
+
 class ExportRowSerializer(serializers.Serializer):
     """Documents one row of a batch export (see batches.export.COLUMNS)."""
 

@@ -103,7 +103,7 @@ def create_batch(user, files, source=Batch.Source.WEB):
     check_pending_limit(user, len(files))
     with transaction.atomic():
         batch = Batch.objects.create(user=user, source=source)
-        receipts = [save_receipt(user, batch, upload) for upload in files]
+        receipts = [save_receipt(user, batch, upload, n) for n, upload in enumerate(files)]
         batch.enqueued = True
         queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
         transaction.on_commit(partial(enqueue_batch, batch, queued))
@@ -116,9 +116,10 @@ def enqueue_batch(batch, receipts):
     batch.enqueued = enqueue_receipts(receipts)
 
 
-def save_receipt(user, batch, upload):
+def save_receipt(user, batch, upload, position=0):
     """Store one uploaded file as a receipt of the batch, logging its arrival (and refusal)."""
     receipt, data = build_receipt(user, batch, upload)
+    receipt.position = position
     if data:  # kept even when unreadable, so a person can see what was sent
         receipt.file.save(receipt.original_filename, ContentFile(data), save=False)
     receipt.save()
@@ -130,8 +131,11 @@ def save_receipt(user, batch, upload):
     return receipt
 
 
-def add_files_to_batch(batch, files):
+def add_files_to_batch(batch, files, position=None):
     """Append uploaded files to an existing batch; returns the new receipts.
+
+    position is the first file's place in the batch as the person ordered the files; by
+    default the files go after those already there.
 
     The UploadZone sends a batch one file at a time, so one failed upload is retried alone. The
     batch row is locked while the receipts are added, and finish_if_done takes the same lock, so
@@ -150,7 +154,8 @@ def add_files_to_batch(batch, files):
                 f"A batch can hold at most {limit} files; it has {already} and {len(files)} more were sent.",
                 code="too_many_files",
             )
-        receipts = [save_receipt(batch.user, batch, upload) for upload in files]
+        first = already if position is None else position
+        receipts = [save_receipt(batch.user, batch, upload, first + n) for n, upload in enumerate(files)]
         queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
         if queued and batch.is_finished:
             batch.reopen()

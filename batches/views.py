@@ -20,7 +20,7 @@ HTMX_STOP_POLLING = 286
 
 
 def get_own_batch(user, batch_id):
-    receipts = Receipt.objects.order_by("created_at", "original_filename")
+    receipts = Receipt.objects.order_by(*Receipt.BATCH_ORDER)
     queryset = Batch.objects.filter(user=user).prefetch_related(Prefetch("receipts", queryset=receipts))
     return get_object_or_404(queryset, pk=batch_id)
 

@@ -45,6 +45,9 @@ class Receipt(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="receipts")
     file = models.FileField(upload_to=receipt_upload_to, max_length=255, blank=True)
     original_filename = models.CharField(max_length=255)
+    # Place in its batch in the order the person chose the files: the UploadZone sends them
+    # several at a time, so they may arrive, and be created, in another order.
+    position = models.PositiveIntegerField(default=0)
     size = models.PositiveBigIntegerField(default=0)
     content_type = models.CharField(max_length=64, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
@@ -81,6 +84,9 @@ class Receipt(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    # How a batch lists its receipts: as the person ordered the files.
+    BATCH_ORDER = ("position", "created_at", "original_filename")
 
     class Meta:
         ordering = ["created_at", "original_filename"]

@@ -17,7 +17,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
     class Meta:
         model = Receipt
         fields = [
-            "id", "batch", "original_filename", "status", "error", "attempts",
+            "id", "batch", "position", "original_filename", "status", "error", "attempts",
             "merchant", "merchant_raw", "merchant_address", "date", "total", "subtotal", "tax", "currency",
             "receipt_number", "line_items", "category", "confidence", "needs_review",
             "duplicate_of", "content_type", "size", "created_at", "finished_at",

@@ -63,6 +63,9 @@
     this.batchId = null;
     this.sending = false;
     this.nextId = 1;
+    // Each file's place in the batch, fixed when it is first sent: files go several at a
+    // time and may arrive out of order, and the batch page lists them in this order.
+    this.nextPosition = 0;
     this.enhance();
   }
 
@@ -270,12 +273,15 @@
       if (!this.items.length) { this.zone.focus(); }
       return;
     }
+    var self = this;
+    waiting.forEach(function (item) {
+      if (item.position === undefined) { item.position = self.nextPosition++; }
+    });
     this.sending = true;
     this.form.classList.add("sending");
     this.submit.disabled = true;
     this.overall.hidden = false;
     this.say("Sending " + plural(waiting.length, "file") + "…");
-    var self = this;
     if (this.batchId) {
       this.pump(waiting);
       return;
@@ -327,6 +333,7 @@
     var self = this;
     var body = new FormData();
     body.append("files", item.file, item.file.name);
+    body.append("position", String(item.position));
     var xhr = new XMLHttpRequest();
     item.loaded = 0;
     item.bar.value = 0;

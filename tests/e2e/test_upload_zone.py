@@ -137,6 +137,11 @@ def test_a_file_that_fails_to_arrive_is_retried_alone(logged_in_page, user):
     batch = Batch.objects.get(user=user)
     names = sorted(batch.receipts.values_list("original_filename", flat=True))
     assert names == [f"receipt-{n}.png" for n in range(4)]  # each sent once, none resent
+    # receipt-2 arrived last, but keeps the place it had in the list.
+    placed = batch.receipts.order_by("position").values_list("position", "original_filename")
+    assert list(placed) == [(n, f"receipt-{n}.png") for n in range(4)]
+    links = page.locator("a", has_text=re.compile(r"^receipt-\d\.png$"))
+    assert links.all_inner_texts() == [f"receipt-{n}.png" for n in range(4)]
 
 
 def test_pasted_files_are_added(logged_in_page):
