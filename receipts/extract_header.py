@@ -115,8 +115,12 @@ def closing_name(lines: list[str]) -> str:
 
 
 def _share_a_word(a: str, b: str) -> bool:
-    words = {w for w in re.findall(r"[A-Z]{3,}", a.upper())}
-    return bool(words & set(re.findall(r"[A-Z]{3,}", b.upper())))
+    """Whether two names have a word of three or more letters in common."""
+
+    def words(name: str) -> set[str]:
+        return set(re.findall(r"[A-Z]{3,}", name.upper()))
+
+    return bool(words(a) & words(b))
 
 
 def _first_address_line(top: list[str]) -> int | None:
