@@ -50,8 +50,9 @@ class BatchFilesSerializer(BatchUploadSerializer):
         min_value=0,
         required=False,
         help_text=(
-            "Place of the first file in the batch, counting from 0, when files are sent several "
-            "at a time and may arrive out of order. By default they go after the batch's receipts."
+            "Place of the first file in the batch, from 0 to one below the batch's file limit, "
+            "when files are sent several at a time and may arrive out of order. By default they "
+            "go after the batch's receipts."
         ),
     )
 

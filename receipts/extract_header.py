@@ -89,10 +89,8 @@ def find_header(lines: list[str], confs: list[float] | None = None) -> Header:
     start = header.merchant_end + 1 if header.merchant else _first_address_line(top)
     if start is not None:
         header.address, header.address_conf = _find_address(lines, start)
-    closing = closing_name(lines)
-    if closing and header.merchant_conf < SUFFIX_NAME_CONF and not _share_a_word(
-        header.merchant, closing
-    ):
+    closing = closing_name(lines) if header.merchant_conf < SUFFIX_NAME_CONF else ""
+    if closing and not _share_a_word(header.merchant, closing):
         # The top was a logo or a smudge; the farewell names the shop.
         header.merchant, header.merchant_conf = closing, CLOSING_NAME_CONF
     return header

@@ -182,11 +182,12 @@ def _candidate_scores(labelled: list[AmountLine], totals: Totals) -> dict[Decima
             scores[value] = bonus
     for line in labelled:
         # "TOTAL 343." and a sum of parts of 343.95: the label vouches for the sum.
-        if line.partial:
-            for value, bonus in agreement.items():
-                if value > ZERO and f"{value:.2f}".startswith(line.partial):
-                    score = _label_score(line, rounding_index) + bonus
-                    scores[value] = max(scores.get(value, 0.0), score)
+        if not line.partial:
+            continue
+        label_score = _label_score(line, rounding_index)
+        for value, bonus in agreement.items():
+            if value > ZERO and f"{value:.2f}".startswith(line.partial):
+                scores[value] = max(scores.get(value, 0.0), label_score + bonus)
     _repair_misread_digit(scores, label_scores, agreement, _sum_of_parts(labelled, totals))
     paid = _first_with_amount(labelled, "paid")
     change = _first_with_amount(labelled, "change")

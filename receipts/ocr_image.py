@@ -129,8 +129,10 @@ def _reread_banner(gray, words, deadline, steps, languages) -> list[dict]:
         ),
         None,
     )
+    if body_top is None:
+        return words
     bands = text_bands(gray)
-    if body_top is None or len(bands) < 3:
+    if len(bands) < 3:
         return words
     typical = statistics.median(bottom - top for top, bottom in bands)
     banners = [
