@@ -38,4 +38,4 @@ cat <<INFO
   $workers workers (logs in .run/). Press Ctrl+C to stop.
 
 INFO
-$python manage.py runserver "0.0.0.0:$port" --noreload
+$python manage.py runserver "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port" --noreload
