@@ -14,9 +14,7 @@ import redis
 from loadtest import report
 from loadtest.files import ReceiptPool, engine_speed
 from loadtest.monitor import MemorySampler, QueueSampler
-from loadtest.stack import Stack
-
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/receipts_loadtest"
+from loadtest.stack import DEFAULT_DATABASE_URL, Stack
 
 
 def parse_args(argv):

@@ -102,3 +102,9 @@ def batch_seconds(batch_id: str) -> float | None:
         return None
     span = receipts.aggregate(first=Min("batch__created_at"), last=Max("finished_at"))
     return (span["last"] - span["first"]).total_seconds()
+
+
+def batch_status(batch_id: str) -> str:
+    """How the batch's receipts ended: their statuses, and the reason of any failure."""
+    rows = Receipt.objects.filter(batch_id=batch_id).values_list("status", "error")
+    return "; ".join(f"{status}{': ' + error if error else ''}" for status, error in rows)

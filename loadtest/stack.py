@@ -13,6 +13,7 @@ from pathlib import Path
 import psycopg
 import redis
 
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/receipts_loadtest"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
