@@ -129,6 +129,10 @@ RQ_QUEUES = {
     "receipts": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": RECEIPT_JOB_TIMEOUT},
 }
 RQ_SHOW_ADMIN_LINK = True
+RQ = {"WORKER_CLASS": "receipts.worker.ReceiptWorker"}
+# CPU niceness workers (and their Tesseract processes) run at, 0-19: above the web server's
+# 0, so progress polls are answered first while every core is reading receipts.
+RECEIPT_WORKER_NICENESS = env_int("RECEIPT_WORKER_NICENESS", 10)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
