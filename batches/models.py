@@ -1,10 +1,13 @@
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+
+from batches.signals import batch_finished
 
 
 class BatchQuerySet(models.QuerySet):
@@ -108,6 +111,7 @@ class Batch(models.Model):
             )
         if updated:
             self.status, self.finished_at = status, finished_at
+            transaction.on_commit(partial(batch_finished.send, sender=Batch, batch=self))
         return bool(updated)
 
     def reopen(self):
@@ -128,3 +132,27 @@ class Batch(models.Model):
             .order_by("currency")
         )
         return list(rows)
+
+
+class Feedback(models.Model):
+    """What a person thought of batch upload, sent from a batch page; read in the admin."""
+
+    class Rating(models.IntegerChoices):
+        POOR = 1, "1 - poor"
+        FAIR = 2, "2 - fair"
+        GOOD = 3, "3 - good"
+        VERY_GOOD = 4, "4 - very good"
+        EXCELLENT = 5, "5 - excellent"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback")
+    batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
+    text = models.TextField()
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        return f"Feedback from {self.user} on {self.created_at:%Y-%m-%d}"

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from batches.models import Batch
+from batches.rollout import check_batch_upload
 from receipts.filetypes import inspect_file
 from receipts.jobs import enqueue_receipts
 from receipts.models import Receipt
@@ -100,6 +101,7 @@ def create_batch(user, files, source=Batch.Source.WEB):
     """
     files = list(files)
     check_batch_size(files)
+    check_batch_upload(user, len(files))
     check_pending_limit(user, len(files))
     with transaction.atomic():
         batch = Batch.objects.create(user=user, source=source)
@@ -148,6 +150,7 @@ def add_files_to_batch(batch, files, position=None):
     with transaction.atomic():
         batch = Batch.objects.select_for_update(no_key=True).get(pk=batch.pk)
         already = batch.receipts.count()
+        check_batch_upload(batch.user, already + len(files))
         limit = settings.RECEIPT_MAX_FILES_PER_BATCH
         if already + len(files) > limit:
             raise ValidationError(
