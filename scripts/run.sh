@@ -27,6 +27,8 @@ for i in $(seq "$workers"); do
   $python manage.py rqworker receipts --with-scheduler --name "receipts-$(hostname)-$$-$i" >".run/worker-$i.log" 2>&1 &
   pids+=($!)
 done
+$python manage.py rqworker webhooks --with-scheduler >.run/webhooks.log 2>&1 &
+pids+=($!)
 $python manage.py requeue_lost_receipts --every 30 >.run/sweep.log 2>&1 &
 pids+=($!)
 
@@ -35,7 +37,8 @@ cat <<INFO
   Receipts is running at http://127.0.0.1:$port/
   Log in as: admin / $(cat .run/admin-password)
   API token: $token   (curl -H "Authorization: Token $token" http://127.0.0.1:$port/api/batches)
-  $workers workers (logs in .run/). Press Ctrl+C to stop.
+  $workers workers and a webhook worker (logs in .run/). Press Ctrl+C to stop.
+  Metrics: http://127.0.0.1:$port/metrics   Health: http://127.0.0.1:$port/healthz
 
 INFO
 $python manage.py runserver "0.0.0.0:$port" --noreload
