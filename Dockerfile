@@ -1,4 +1,5 @@
-# Production image: gunicorn serving the app; the same image runs workers and the sweep.
+# Production image: gunicorn serving the app; the same image runs workers, the webhook
+# worker and the sweep (compose.yaml runs them all).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 OMP_THREAD_LIMIT=1 PORT=8000
@@ -13,7 +14,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0 \
     && useradd --system --uid 10001 --home /app receipts \
-    && mkdir -p /app/media && chown receipts /app/media
+    && mkdir -p /app/media /app/.run && chown -R receipts /app/media /app/.run
 
 USER receipts
 EXPOSE 8000
