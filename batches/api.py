@@ -71,6 +71,7 @@ class BatchListCreate(generics.ListAPIView):
         responses={
             201: BatchSerializer,
             400: OpenApiResponse(description="No files, or more than the per-batch limit."),
+            413: OpenApiResponse(description="The request is larger than RECEIPT_MAX_REQUEST_BYTES."),
             429: OpenApiResponse(description="Too many uploads, or too many receipts waiting."),
         },
     )
@@ -108,6 +109,8 @@ class BatchFiles(APIView):
             201: ReceiptSerializer(many=True),
             400: OpenApiResponse(description="No files, more than a batch may hold, or a bad position."),
             404: OpenApiResponse(description="No such batch of yours."),
+            413: OpenApiResponse(description="The request is larger than RECEIPT_MAX_REQUEST_BYTES."),
+            429: OpenApiResponse(description="Too many files added, or too many receipts waiting."),
         },
     )
     def post(self, request, pk):
