@@ -14,6 +14,7 @@ from pathlib import Path
 
 import redis
 from django.db import connection
+from rq import Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
@@ -112,20 +113,26 @@ class Cluster:
                 del self.workers[name]
                 self.start_worker()
 
-    def worker_running(self, job_id):
-        """The worker process executing `job_id`, by the name RQ recorded on the job."""
-        try:
-            job = Job.fetch(job_id, connection=self.redis.client())
-        except (NoSuchJobError, redis.RedisError):
-            return None
-        return self.workers.get(job.worker_name or "")
+    def current_job_id(self, worker_name):
+        worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + worker_name, connection=self.redis.client())
+        return worker.get_current_job_id() if worker else None
 
     def kill_reader(self, receipt):
-        """SIGKILL the work horse reading `receipt`, as the kernel's OOM killer would. True if one died."""
-        worker = self.worker_running(receipt.job_id)
-        readers = horses(worker.pid) if worker else []
+        """SIGKILL the work horse reading `receipt`, as the kernel's OOM killer would. True if one died.
+
+        The horse is the worker's only while the worker still runs the receipt's job, before and
+        after it is found: a horse that finished in between may have been followed by another.
+        """
+        try:
+            name = Job.fetch(receipt.job_id, connection=self.redis.client()).worker_name or ""
+            worker = self.workers.get(name)
+            readers = horses(worker.pid) if worker else []
+            if not readers or self.current_job_id(name) != receipt.job_id or horses(worker.pid) != readers:
+                return False
+        except (NoSuchJobError, redis.RedisError):
+            return False
         signal_groups(readers, signal.SIGKILL)
-        return bool(readers)
+        return True
 
     def stop_worker(self, name, sig):
         """Send `sig` (SIGSTOP, SIGCONT) to a worker and its work horse, which RQ puts in a group of its own."""

@@ -120,8 +120,8 @@ def test_readers_killed_at_random_moments_and_a_file_that_kills_every_attempt(us
     assert set(others.values_list("status", flat=True)) == {"completed"}, seed
     assert len(victims) >= 2, seed  # the poison file and at least one file killed once
     for receipt in others.filter(pk__in=victims):
-        assert receipt.attempts == 2
-        assert receipt.logs.filter(event="requeued", message__contains="ended without a result").count() == 1
+        assert receipt.attempts >= 2, seed
+        assert receipt.logs.filter(event="requeued", message__contains="ended without a result").exists(), seed
 
 
 def test_a_stopped_worker_is_overtaken_and_its_late_result_refused(user, cluster, settings):

@@ -221,3 +221,15 @@ def test_another_users_throttle_is_their_own(other_user, logged_in_client, trans
     response = logged_in_client.post("/", {"files": [png()]})
 
     assert response.status_code == 302
+
+
+def test_the_form_lets_uploads_in_while_redis_is_down(logged_in_client, transactional_db, settings):
+    dead = "redis://127.0.0.1:1/0"
+    settings.RECEIPT_UPLOAD_RATE = "1/hour"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": dead}}
+    settings.RQ_QUEUES = {"receipts": {"URL": dead}}
+
+    responses = [logged_in_client.post("/", {"files": [png()]}).status_code for _ in range(2)]
+
+    assert responses == [302, 302]  # the throttle cannot count: it lets the uploads in
+    assert set(Receipt.objects.values_list("status", flat=True)) == {"queued"}
