@@ -20,6 +20,8 @@ fi
 ADMIN_PASSWORD="$(cat .run/admin-password)" $python manage.py ensure_admin admin
 token="$($python manage.py drf_create_token admin | awk '{print $3}')"
 
+# Metrics files of the previous run's processes: counts start again from zero.
+rm -rf .run/metrics
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
