@@ -5,7 +5,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from receipts.jobs import retry_receipts
-from receipts.models import ProcessingLog, Receipt
+from receipts.limits import TooManyPending
+from receipts.models import MerchantCorrection, ProcessingLog, Receipt
 from receipts.views import file_response
 
 
@@ -62,9 +63,20 @@ class ReceiptAdmin(admin.ModelAdmin):
     @admin.action(description="Retry selected receipts")
     def retry_selected(self, request, queryset):
         """Queue the failed ones again; receipts in any other state are left as they are."""
-        retried = retry_receipts(queryset.filter(status=Receipt.Status.FAILED), request.user, "admin")
+        try:
+            retried = retry_receipts(queryset.filter(status=Receipt.Status.FAILED), request.user, "admin")
+        except TooManyPending as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
         skipped = queryset.count() - len(retried)
         message = f"Retried {len(retried)} failed receipt{'s' if len(retried) != 1 else ''}."
         if skipped:
             message += f" {skipped} not failed, left as they were."
         self.message_user(request, message, messages.SUCCESS if retried else messages.WARNING)
+
+
+@admin.register(MerchantCorrection)
+class MerchantCorrectionAdmin(admin.ModelAdmin):
+    list_display = ["printed", "merchant", "category", "user", "updated_at"]
+    search_fields = ["printed", "merchant"]
+    list_select_related = ["user"]

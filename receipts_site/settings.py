@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "batches.request_limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,8 +137,11 @@ RQ_QUEUES = {
     "webhooks": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60},
 }
 RQ_SHOW_ADMIN_LINK = True
-# Workers whose job processes share one metrics file per worker (see receipts_site/metrics.py).
-RQ = {"WORKER_CLASS": "receipts_site.metrics_process.MetricsWorker"}
+# Workers lower their CPU priority and share one metrics file per worker (receipts/worker.py).
+RQ = {"WORKER_CLASS": "receipts.worker.ReceiptWorker"}
+# CPU niceness workers (and their Tesseract processes) run at, 0-19: above the web server's
+# 0, so progress polls are answered first while every core is reading receipts.
+RECEIPT_WORKER_NICENESS = env_int("RECEIPT_WORKER_NICENESS", 10)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -182,6 +186,8 @@ RECEIPT_OCR_LANGUAGES = os.environ.get("RECEIPT_OCR_LANGUAGES", "")
 RECEIPT_MAX_PENDING_PER_USER = env_int("RECEIPT_MAX_PENDING_PER_USER", 1000)
 # A receipt processing longer than this (seconds) is taken to be lost with its worker.
 RECEIPT_STUCK_AFTER = env_int("RECEIPT_STUCK_AFTER", RECEIPT_JOB_TIMEOUT + 60)
+# Attempts one receipt may make (crashed readers and errors alike) before it fails for good.
+RECEIPT_MAX_ATTEMPTS = env_int("RECEIPT_MAX_ATTEMPTS", 3)
 # The sweep leaves receipts queued this recently alone: their job may still be on its way.
 RECEIPT_REQUEUE_GRACE = env_int("RECEIPT_REQUEUE_GRACE", 10)
 # API uploads (batches) and retries per user; DRF rate syntax.
@@ -189,10 +195,22 @@ RECEIPT_UPLOAD_RATE = os.environ.get("RECEIPT_UPLOAD_RATE", "60/hour")
 RECEIPT_RETRY_RATE = os.environ.get("RECEIPT_RETRY_RATE", "600/hour")
 # Files added one at a time to an open batch, per user (the upload page sends them so).
 RECEIPT_FILE_UPLOAD_RATE = os.environ.get("RECEIPT_FILE_UPLOAD_RATE", "6000/hour")
-# Django reads request bodies up to this size; a full batch must fit.
+# Bytes of a user's refused files kept on storage (to show them, and to retry them once a limit
+# is raised); files refused beyond this keep their row and reason but not their bytes.
+RECEIPT_REFUSED_BYTES_PER_USER = env_int("RECEIPT_REFUSED_BYTES_PER_USER", 20 * 1024 * 1024)
+# Largest upload request, in bytes, refused from its Content-Length before any file is read.
+RECEIPT_MAX_REQUEST_BYTES = env_int("RECEIPT_MAX_REQUEST_BYTES", 256 * 1024 * 1024)
+# Form fields (not files) Django reads into memory; files are streamed to disk above this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = RECEIPT_MAX_FILES_PER_BATCH + 1
+# Django's own file count limit (an HTML 400) stays out of the way: FileCountUploadHandler
+# counts the files and skips those past the batch limit, and the upload answers in words.
+DATA_UPLOAD_MAX_NUMBER_FILES = None
+FILE_UPLOAD_HANDLERS = [
+    "batches.request_limits.FileCountUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -231,16 +249,21 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
-# Behind TLS in production: secure cookies, HSTS and the proxy's scheme header.
+# Served over TLS in production: secure cookies and HSTS.
 SECURE = env_bool("DJANGO_SECURE", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if SECURE:
+# Seconds browsers must keep to HTTPS once they have seen this site (one year; 0 turns it off).
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600) if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+# Only behind a TLS-terminating proxy that sets X-Forwarded-Proto may that header be believed;
+# anyone can send it to a server that faces the network directly.
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
 
 LOGGING = {
     "version": 1,
