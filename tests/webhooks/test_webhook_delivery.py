@@ -197,3 +197,16 @@ def test_admin_shows_attempts_and_resends_a_delivery(
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.SUCCEEDED
     assert [a.status_code for a in delivery.attempts.all()] == [500, 500, 500, 200]
+
+
+def test_a_delivery_whose_job_was_lost_can_be_resent(api_client, receiver, user, run_webhook_worker, transactional_db):
+    endpoint = Endpoint.objects.create(user=user, url=receiver.url, events=["batch.finished"])
+    delivery = Delivery.objects.create(endpoint=endpoint, event="batch.finished", payload={"id": "lost"}, job_id="gone")
+
+    response = api_client.post(f"/api/webhook-deliveries/{delivery.pk}/resend")
+    run_webhook_worker()
+
+    assert response.status_code == 202
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SUCCEEDED
+    assert receiver.json() == {"id": "lost"}
