@@ -8,11 +8,15 @@ do not send), and raising the percentage only ever adds users.
 """
 
 import hashlib
+import logging
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from redis.exceptions import RedisError
 from waffle import get_waffle_flag_model
+
+logger = logging.getLogger(__name__)
 
 BATCH_UPLOAD_FLAG = "batch_upload"
 # waffle's percent field stops at 99.9; at the top it means everyone.
@@ -36,14 +40,33 @@ def batch_upload_enabled(user):
         return False
     if user.is_staff or user.groups.filter(name=settings.BATCH_UPLOAD_GROUP).exists():
         return True
-    flag = get_waffle_flag_model().get(BATCH_UPLOAD_FLAG)
-    if not flag.pk:
-        return bool(settings.WAFFLE_FLAG_DEFAULT)
-    decided = flag.is_active_for_user(user)
+    try:
+        flag = get_waffle_flag_model().get(BATCH_UPLOAD_FLAG)
+        if not flag.pk:
+            return bool(settings.WAFFLE_FLAG_DEFAULT)
+        decided = flag.is_active_for_user(user)
+    except RedisError as exc:
+        # waffle reads flags through the cache; the database holds the truth, so ask it.
+        logger.warning("Rollout flag read from the database, the cache is not answering: %s", exc)
+        flag = get_waffle_flag_model().objects.filter(name=BATCH_UPLOAD_FLAG).first()
+        if flag is None:
+            return bool(settings.WAFFLE_FLAG_DEFAULT)
+        decided = decision_from_database(flag, user)
     if decided is not None:
         return decided
     percent = Decimal(flag.percent or 0)
     return percent >= EVERYONE_PERCENT or user_bucket(BATCH_UPLOAD_FLAG, user.pk) < percent
+
+
+def decision_from_database(flag, user):
+    """What waffle's is_active_for_user decides, read without the cache: None when undecided."""
+    if flag.everyone is not None:
+        return flag.everyone
+    if flag.authenticated or flag.superusers and user.is_superuser or flag.staff and user.is_staff:
+        return True
+    if flag.users.filter(pk=user.pk).exists() or flag.groups.filter(user=user).exists():
+        return True
+    return None
 
 
 def check_batch_upload(user, count):
