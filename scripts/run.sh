@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the app: web server, RQ workers and the recovery sweep.
+# Sets everything up and runs the app: web server (gunicorn), RQ workers and the recovery sweep.
 # SQLite and local files by default; a local Redis is started when none answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ pids=()
 stop() {
   trap - EXIT INT TERM
   if [ "${#pids[@]}" -gt 0 ]; then
-    echo "Stopping the web server, ${workers} workers (each finishes its current receipt) and the sweep."
+    echo "Stopping the web server, the sweep and ${workers} worker(s); each worker finishes its current receipt first."
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
@@ -60,7 +60,7 @@ cat <<INFO
   Press Ctrl+C to stop.
 
 INFO
-$python manage.py runserver "0.0.0.0:$port" --noreload &
+$python -m gunicorn --bind "0.0.0.0:$port" &  # gunicorn.conf.py: threads and a deep backlog
 pids+=($!)
 # Any of them ending (the web server failing to bind, say) stops the rest.
 wait -n "${pids[@]}" || true
