@@ -10,7 +10,8 @@ import logging
 import os
 
 from django.conf import settings
-from rq import Worker
+
+from receipts_site.metrics_process import MetricsWorker
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,9 @@ def lower_cpu_priority(niceness):
     return current
 
 
-class ReceiptWorker(Worker):
+class ReceiptWorker(MetricsWorker):
+    """Runs at a lower CPU priority; its job processes share one metrics file (MetricsWorker)."""
+
     def work(self, *args, **kwargs):
         niceness = lower_cpu_priority(settings.RECEIPT_WORKER_NICENESS)
         logger.info("Worker %s runs at niceness %d.", self.name, niceness)

@@ -48,6 +48,8 @@ for i in $(seq "$workers"); do
   $python manage.py rqworker receipts --with-scheduler --name "receipts-$(hostname)-$$-$i" >"$run_dir/worker-$i.log" 2>&1 &
   pids+=($!)
 done
+$python manage.py rqworker webhooks --with-scheduler >"$run_dir/webhooks.log" 2>&1 &
+pids+=($!)
 $python manage.py requeue_lost_receipts --every 30 >"$run_dir/sweep.log" 2>&1 &
 pids+=($!)
 
@@ -56,11 +58,12 @@ cat <<INFO
   Receipts is running at http://127.0.0.1:$port/
   Log in as: admin / $(cat "$run_dir/admin-password")
   API token: $token   (curl -H "Authorization: Token $token" http://127.0.0.1:$port/api/batches)
-  Started $workers workers, one per core (RECEIPT_WORKERS changes it); logs in $run_dir/.
-  Press Ctrl+C to stop.
+  Started $workers workers, one per core (RECEIPT_WORKERS changes it), and a webhook worker;
+  logs in $run_dir/. Press Ctrl+C to stop.
+  Metrics: http://127.0.0.1:$port/metrics   Health: http://127.0.0.1:$port/healthz
 
 INFO
-$python -m gunicorn --bind "0.0.0.0:$port" &  # gunicorn.conf.py: threads and a deep backlog
+$python -m gunicorn --bind "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port" &  # gunicorn.conf.py: threads and a deep backlog
 pids+=($!)
 # Any of them ending (the web server failing to bind, say) stops the rest.
 wait -n "${pids[@]}" || true
