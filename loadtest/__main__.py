@@ -3,6 +3,7 @@
 import argparse
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -42,6 +43,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped by TERM."))  # so the stack is stopped too
     folder = Path(tempfile.mkdtemp(prefix="receipts-loadtest-"))
     stack = Stack(folder, args.database_url, args.workers, args.web_args, args.web_server)
     os.environ.update(stack.env)  # this process reads the stack's database too
@@ -55,6 +57,7 @@ def main(argv=None):
         stack.start()
         run(args, stack, folder)
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not cut the stop short
         stack.stop()
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
