@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from batches import export
 from batches.models import Batch
 from batches.request_limits import files_sent
+from batches.rollout import BatchUploadNotEnabled
 from batches.serializers import BatchFilesSerializer, BatchSerializer, BatchUploadSerializer, ExportRowSerializer
 from batches.services import PROCESSING_DELAYED, add_files_to_batch, create_batch
 from receipts.limits import TooManyPending
@@ -38,7 +39,10 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 def refusal(exc):
-    """A refused upload as a response: 429 when the user has too much waiting, else 400."""
+    """A refused upload as a response: 403 outside the batch upload rollout, 429 when the user
+    has too much waiting, else 400."""
+    if isinstance(exc, BatchUploadNotEnabled):
+        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, TooManyPending):
         return Response(
             {"detail": " ".join(exc.messages)},
@@ -71,6 +75,7 @@ class BatchListCreate(generics.ListAPIView):
         responses={
             201: BatchSerializer,
             400: OpenApiResponse(description="No files, or more than the per-batch limit."),
+            403: OpenApiResponse(description="Several files from a user outside the batch upload rollout."),
             413: OpenApiResponse(description="The request is larger than RECEIPT_MAX_REQUEST_BYTES."),
             429: OpenApiResponse(description="Too many uploads, or too many receipts waiting."),
         },
@@ -108,6 +113,7 @@ class BatchFiles(APIView):
         responses={
             201: ReceiptSerializer(many=True),
             400: OpenApiResponse(description="No files, more than a batch may hold, or a bad position."),
+            403: OpenApiResponse(description="A second file from a user outside the batch upload rollout."),
             404: OpenApiResponse(description="No such batch of yours."),
             413: OpenApiResponse(description="The request is larger than RECEIPT_MAX_REQUEST_BYTES."),
             429: OpenApiResponse(description="Too many files added, or too many receipts waiting."),

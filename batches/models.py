@@ -1,4 +1,5 @@
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
@@ -7,6 +8,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from batches.signals import batch_finished
 from receipts.models import Receipt, receipt_changed
 
 
@@ -115,6 +117,8 @@ class Batch(models.Model):
             )
         if updated:
             self.status, self.finished_at = status, finished_at
+            if self.is_finished:
+                transaction.on_commit(partial(announce_finished, self.pk))
         return bool(updated)
 
     def totals_by_currency(self):
@@ -129,6 +133,35 @@ class Batch(models.Model):
         return list(rows)
 
 
+def announce_finished(batch_id):
+    """Tell listeners (webhooks, metrics) that a batch finished, with the whole row as saved."""
+    batch_finished.send(sender=Batch, batch=Batch.objects.get(pk=batch_id))
+
+
 @receiver(receipt_changed)
 def on_receipt_changed(sender, batch_id, **kwargs):
     Batch(pk=batch_id).refresh_status()
+
+
+class Feedback(models.Model):
+    """What a person thought of batch upload, sent from a batch page; read in the admin."""
+
+    class Rating(models.IntegerChoices):
+        POOR = 1, "1 - poor"
+        FAIR = 2, "2 - fair"
+        GOOD = 3, "3 - good"
+        VERY_GOOD = 4, "4 - very good"
+        EXCELLENT = 5, "5 - excellent"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback")
+    batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
+    text = models.TextField()
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        return f"Feedback from {self.user} on {self.created_at:%Y-%m-%d}"

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from batches.models import Batch
+from batches.rollout import check_batch_upload
 from receipts.errors import FileTooLarge, UnreadableFile
 from receipts.filetypes import inspect_file
 from receipts.jobs import dispatch
@@ -88,6 +89,7 @@ def create_batch(user, files, source=Batch.Source.WEB, sent=0):
     """
     files = list(files)
     check_batch_size(files, sent)
+    check_batch_upload(user, len(files))
     with transaction.atomic():
         reserve_pending(user.pk, len(files))
         batch = Batch.objects.create(user=user, source=source)
@@ -163,6 +165,7 @@ def add_files_to_batch(batch, files, position=None, sent=0):
         reserve_pending(batch.user_id, len(files))
         batch = Batch.objects.select_for_update(no_key=True).get(pk=batch.pk)
         already = batch.receipts.count()
+        check_batch_upload(batch.user, already + len(files))
         limit = settings.RECEIPT_MAX_FILES_PER_BATCH
         if already + len(files) > limit:
             raise ValidationError(

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from batches import export
+from batches.feedback import FeedbackForm
 from batches.forms import UploadForm
 from batches.models import Batch
 from batches.request_limits import files_sent, upload_refused
@@ -71,7 +72,7 @@ def batch_detail(request, batch_id):
         if batch.is_finished:
             response.status_code = HTMX_STOP_POLLING
         return response
-    return render(request, "batches/detail.html", context)
+    return render(request, "batches/detail.html", {**context, "feedback_form": FeedbackForm()})
 
 
 @login_required

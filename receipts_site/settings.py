@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from receipts_site import metrics_process
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -61,8 +63,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_rq",
     "storages",
+    "waffle",
+    "receipts_site",
     "receipts",
     "batches",
+    "batches.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -127,8 +132,15 @@ RECEIPT_JOB_TIMEOUT = env_int("RECEIPT_JOB_TIMEOUT", 180)
 RECEIPT_RETRY_INTERVALS = [int(s) for s in env_list("RECEIPT_RETRY_INTERVALS", ["5", "30", "120"])]
 RQ_QUEUES = {
     "receipts": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": RECEIPT_JOB_TIMEOUT},
+    # Webhook deliveries have their own queue and workers, so a slow receiver never holds up a receipt.
+    "webhooks": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60},
 }
 RQ_SHOW_ADMIN_LINK = True
+# Workers lower their CPU priority and share one metrics file per worker (receipts/worker.py).
+RQ = {"WORKER_CLASS": "receipts.worker.ReceiptWorker"}
+# CPU niceness workers (and their Tesseract processes) run at, 0-19: above the web server's
+# 0, so progress polls are answered first while every core is reading receipts.
+RECEIPT_WORKER_NICENESS = env_int("RECEIPT_WORKER_NICENESS", 10)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -155,8 +167,11 @@ STORAGES = {
 }
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+# Objects stay private: no ACL is set, and files are only ever served through the app's
+# owner-checked views, never by a link to the bucket.
 AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
 
 # Upload limits, enforced by the server and mirrored in the browser.
 RECEIPT_MAX_FILE_BYTES = env_int("RECEIPT_MAX_FILE_BYTES", 20 * 1024 * 1024)
@@ -274,3 +289,33 @@ RECEIPTS_LLM_TIMEOUT = float(os.environ.get("RECEIPTS_LLM_TIMEOUT") or 20)
 RECEIPTS_ENHANCER = os.environ.get("RECEIPTS_ENHANCER") or ("llm" if RECEIPTS_LLM_URL else "local")
 # Seconds an enhancement result stays in the cache.
 RECEIPTS_ENHANCE_CACHE_SECONDS = env_int("RECEIPTS_ENHANCE_CACHE_SECONDS", 60 * 60 * 24 * 30)
+
+# Gradual rollout of batch upload (django-waffle flag "batch_upload", see README "Rollout").
+# Members of this group, and staff, always have batch upload.
+BATCH_UPLOAD_GROUP = os.environ.get("BATCH_UPLOAD_GROUP", "Power users")
+# With no "batch_upload" flag in the database, batch upload is on for everyone.
+WAFFLE_FLAG_DEFAULT = True
+# Flags are cached in Redis and the cache is cleared when one is saved in the admin.
+WAFFLE_CACHE_NAME = "default"
+
+# Metrics (Prometheus, at /metrics). Every process of one machine writes its counts to files
+# in this directory, and /metrics adds them up; web and workers must share it.
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", str(BASE_DIR / ".run" / "metrics"))
+metrics_process.configure(PROMETHEUS_MULTIPROC_DIR)  # before any metric is made, in every process
+# Who may read /metrics besides loopback addresses: networks (CIDR) allowed without a token...
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])
+# ...and a bearer token that lets any address in (Authorization: Bearer <token>); empty: none.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# /healthz counts a worker as live when it reported to Redis within this many seconds (RQ
+# workers report at least every 420 seconds, less the time they wait for a job).
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 480)
+
+# Webhooks (see README "Webhooks").
+# Waits in seconds before each new attempt at a failed delivery; one attempt more than listed.
+WEBHOOK_RETRY_INTERVALS = [int(s) for s in env_list("WEBHOOK_RETRY_INTERVALS", ["10", "60", "300", "1800", "7200"])]
+# Seconds to wait for a receiver to answer.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT") or 10)
+# Deliver to private, loopback and link-local addresses too (only for tests and closed networks).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+# The site's address as receivers should see it in links, e.g. https://receipts.example.com.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

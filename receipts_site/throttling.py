@@ -12,6 +12,8 @@ from django.conf import settings
 from redis.exceptions import RedisError
 from rest_framework.throttling import UserRateThrottle
 
+from receipts_site import metrics
+
 logger = logging.getLogger(__name__)
 
 
@@ -23,10 +25,13 @@ class SettingsRateThrottle(UserRateThrottle):
 
     def allow_request(self, request, view):
         try:
-            return super().allow_request(request, view)
+            allowed = super().allow_request(request, view)
         except RedisError as exc:
             logger.warning("Throttle skipped, the cache is not answering: %s", exc)
             return True
+        if not allowed:
+            metrics.record_throttled(self.scope)
+        return allowed
 
 
 class UploadRateThrottle(SettingsRateThrottle):
