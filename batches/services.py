@@ -16,7 +16,7 @@ from batches.models import Batch
 from batches.rollout import check_batch_upload
 from receipts.errors import FileTooLarge, UnreadableFile
 from receipts.filetypes import inspect_file
-from receipts.jobs import enqueue_receipts
+from receipts.jobs import dispatch
 from receipts.limits import reserve_pending
 from receipts.models import Receipt, receipt_changed
 
@@ -99,16 +99,16 @@ def create_batch(user, files, source=Batch.Source.WEB, sent=0):
 
 
 def announce_receipts(batch, receipts):
-    """After commit, enqueue the new queued receipts; tell the batch it has new receipts now."""
-    queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
+    """After commit, hand the user's waiting receipts out (fairly); tell the batch it has new receipts."""
     batch.enqueued = True
-    transaction.on_commit(partial(enqueue_batch, batch, queued))
+    if any(r.status == Receipt.Status.QUEUED for r in receipts):
+        transaction.on_commit(partial(dispatch_batch, batch))
     receipt_changed.send(sender=Receipt, batch_id=batch.pk)
     batch.refresh_from_db(fields=["status", "finished_at"])
 
 
-def enqueue_batch(batch, receipts):
-    batch.enqueued = enqueue_receipts(receipts)
+def dispatch_batch(batch):
+    batch.enqueued = dispatch([batch.user_id]) is not None
 
 
 def save_receipt(user, batch, upload, position=0):

@@ -198,13 +198,24 @@ class Receipt(models.Model):
             level="warning", status=self.Status.QUEUED, started_at=None, enqueued_at=None,
         )
 
+    def forget_lost_job(self):
+        """queued, handed to RQ, but RQ no longer has the job (Redis lost it): waits for a new one."""
+        with transaction.atomic():
+            updated = Receipt.objects.filter(
+                pk=self.pk, status=self.Status.QUEUED, attempts=self.attempts, job_id=self.job_id
+            ).update(enqueued_at=None)
+            if updated:
+                self.enqueued_at = None
+                self.log("requeued", "Its job was no longer in the queue; queued again.", level="warning")
+        return bool(updated)
+
     def requeue(self, requested_by=None, reason="manual retry"):
         """failed -> queued at a person's request, with a full set of attempts; False otherwise."""
         who = getattr(requested_by, "username", None) or "the system"
         return self._move(
             self.Status.FAILED, "retry_requested", f"Retry requested by {who} ({reason}).",
             details={"requested_by": who}, status=self.Status.QUEUED, error="", error_kind="",
-            finished_at=None, started_at=None, attempts_before_retry=self.attempts,
+            finished_at=None, started_at=None, enqueued_at=None, attempts_before_retry=self.attempts,
         )
 
 

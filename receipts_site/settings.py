@@ -185,6 +185,10 @@ RECEIPT_OCR_LANGUAGES = os.environ.get("RECEIPT_OCR_LANGUAGES", "")
 RECEIPT_MAX_PENDING_PER_USER = env_int("RECEIPT_MAX_PENDING_PER_USER", 1000)
 # A receipt processing longer than this (seconds) is taken to be lost with its worker.
 RECEIPT_STUCK_AFTER = env_int("RECEIPT_STUCK_AFTER", RECEIPT_JOB_TIMEOUT + 60)
+# Jobs one user may have in RQ's queue at once; the rest wait in the database and are handed
+# out as theirs finish, so one user's long batch cannot hold everyone else's (docs/scheduling.md).
+# At least the number of worker processes, so a user alone still keeps every worker busy.
+RECEIPT_DISPATCH_PER_USER = env_int("RECEIPT_DISPATCH_PER_USER", max(4, os.cpu_count() or 1))
 # Attempts one receipt may make (crashed readers and errors alike) before it fails for good.
 RECEIPT_MAX_ATTEMPTS = env_int("RECEIPT_MAX_ATTEMPTS", 3)
 # The sweep leaves receipts queued this recently alone: their job may still be on its way.

@@ -124,7 +124,8 @@ def test_the_proxy_scheme_header_is_believed_only_behind_a_proxy():
 
 def test_the_run_script_serves_on_the_loopback_address_unless_told_otherwise():
     script = (PROJECT_DIR / "scripts" / "run.sh").read_text()
-    served = [line for line in script.splitlines() if "gunicorn --bind" in line]
+    served = [line for line in script.splitlines() if "--bind" in line or "runserver" in line]
 
     assert len(served) == 1
     assert '--bind "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port"' in served[0]
+    assert "0.0.0.0" not in script
