@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the app: web server, RQ workers and the recovery sweep.
+# Sets everything up and runs the app: web server (gunicorn), RQ workers and the recovery sweep.
 # SQLite and local files by default; a local Redis is started when none answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +37,7 @@ pids=()
 stop() {
   trap - EXIT INT TERM
   if [ "${#pids[@]}" -gt 0 ]; then
-    echo "Stopping the web server, ${workers} workers (each finishes its current receipt), the webhook worker and the sweep."
+    echo "Stopping the web server, the sweep, the webhook worker and ${workers} worker(s); each worker finishes its current receipt first."
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
@@ -65,7 +65,7 @@ cat <<INFO
   Metrics: http://127.0.0.1:$port/metrics   Health: http://127.0.0.1:$port/healthz
 
 INFO
-$python manage.py runserver "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port" --noreload &
+$python -m gunicorn --bind "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port" &  # gunicorn.conf.py: threads and a deep backlog
 pids+=($!)
 # Any of them ending (the web server failing to bind, say) stops the rest.
 wait -n "${pids[@]}" || true

@@ -133,7 +133,7 @@ def test_run_starts_one_worker_per_core_though_it_limits_tesseract_threads(start
     wait_for(lambda: len(children(script.process.pid, "rqworker receipts")) == CORES, message="the workers")
     assert len(children(script.process.pid, "rqworker webhooks")) == 1
     assert len(children(script.process.pid, "requeue_lost_receipts")) == 1
-    assert len(children(script.process.pid, "runserver")) == 1
+    assert len(children(script.process.pid, "gunicorn")) == 1
 
 
 def test_receipt_workers_overrides_the_number_of_workers(start_run_script):
@@ -170,7 +170,7 @@ def test_term_stops_everything_after_the_receipt_being_read_is_finished(start_ru
     receipt.refresh_from_db()
     assert receipt.status == Receipt.Status.COMPLETED
     assert receipt.attempts == 1
-    assert "Stopping the web server, 2 workers" in script.text()
+    assert "Stopping the web server, the sweep, the webhook worker and 2 worker(s)" in script.text()
 
 
 def test_term_while_idle_stops_every_process(start_run_script):
