@@ -131,6 +131,7 @@ def test_run_starts_one_worker_per_core_though_it_limits_tesseract_threads(start
 
     assert f"Started {CORES} workers, one per core" in script.text()
     wait_for(lambda: len(children(script.process.pid, "rqworker receipts")) == CORES, message="the workers")
+    assert len(children(script.process.pid, "rqworker webhooks")) == 1
     assert len(children(script.process.pid, "requeue_lost_receipts")) == 1
     assert len(children(script.process.pid, "gunicorn")) == 1
 
@@ -161,7 +162,7 @@ def test_term_stops_everything_after_the_receipt_being_read_is_finished(start_ru
         message="a worker to start reading the receipt",
     )
     started = descendants(script.process.pid)
-    assert sum("rqworker" in cmdline for cmdline in started.values()) >= 2
+    assert sum("rqworker receipts" in cmdline for cmdline in started.values()) >= 2
 
     assert script.stop() == 0
 
