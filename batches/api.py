@@ -76,6 +76,7 @@ class BatchListCreate(generics.ListAPIView):
             201: BatchSerializer,
             400: OpenApiResponse(description="No files, or more than the per-batch limit."),
             403: OpenApiResponse(description="Several files from a user outside the batch upload rollout."),
+            413: OpenApiResponse(description="The request is larger than RECEIPT_MAX_REQUEST_BYTES."),
             429: OpenApiResponse(description="Too many uploads, or too many receipts waiting."),
         },
     )
@@ -114,6 +115,8 @@ class BatchFiles(APIView):
             400: OpenApiResponse(description="No files, more than a batch may hold, or a bad position."),
             403: OpenApiResponse(description="A second file from a user outside the batch upload rollout."),
             404: OpenApiResponse(description="No such batch of yours."),
+            413: OpenApiResponse(description="The request is larger than RECEIPT_MAX_REQUEST_BYTES."),
+            429: OpenApiResponse(description="Too many files added, or too many receipts waiting."),
         },
     )
     def post(self, request, pk):

@@ -27,6 +27,8 @@ fi
 ADMIN_PASSWORD="$(cat "$run_dir/admin-password")" $python manage.py ensure_admin admin
 token="$($python manage.py drf_create_token admin | awk '{print $3}')"
 
+# Metrics files of the previous run's processes: counts start again from zero.
+rm -rf "${PROMETHEUS_MULTIPROC_DIR:-.run/metrics}"
 # TERM (kill, a supervisor, docker stop) or Ctrl+C stops everything started here. Workers take
 # TERM as a warm shutdown: each finishes the receipt it is reading, then exits, so the stop
 # waits for them. Everything runs in the background, because bash runs a trap only once the
@@ -35,7 +37,7 @@ pids=()
 stop() {
   trap - EXIT INT TERM
   if [ "${#pids[@]}" -gt 0 ]; then
-    echo "Stopping the web server, the sweep and ${workers} worker(s); each worker finishes its current receipt first."
+    echo "Stopping the web server, the sweep, the webhook worker and ${workers} worker(s); each worker finishes its current receipt first."
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
