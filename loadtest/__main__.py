@@ -43,6 +43,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # each figure shows as soon as it is known, in a log too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped by TERM."))  # so the stack is stopped too
     folder = Path(tempfile.mkdtemp(prefix="receipts-loadtest-"))
     stack = Stack(folder, args.database_url, args.workers, args.web_args, args.web_server)
