@@ -1,24 +1,42 @@
-"""Batch endpoints: upload a batch (multipart, repeated `files`), add files, list, read, export."""
+"""Batch endpoints: upload a batch (multipart, repeated `files`), add files, list, read, delete, export."""
 
 import re
 
+import django_filters
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, renderers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from batches import export
+from batches.api_docs import (
+    BATCH_CREATE_RESPONSES,
+    BATCH_DETAIL_RESPONSES,
+    BATCH_FILES_RESPONSES,
+    EXPORT_RESPONSES,
+    NOT_YOURS,
+)
 from batches.models import Batch
-from batches.serializers import BatchFilesSerializer, BatchSerializer, BatchUploadSerializer, ExportRowSerializer
-from batches.services import PROCESSING_DELAYED, TooManyPending, add_files_to_batch, create_batch
+from batches.serializers import BatchFilesSerializer, BatchSerializer, BatchSummarySerializer, BatchUploadSerializer
+from batches.services import (
+    PROCESSING_DELAYED,
+    ClientReferenceTaken,
+    TooManyPending,
+    add_files_to_batch,
+    create_batch,
+    delete_batch,
+)
+from idempotency.replay import idempotent
 from receipts.models import Receipt
 from receipts.serializers import ReceiptSerializer
+from receipts_site.api_errors import api_error
 from receipts_site.throttling import FileUploadRateThrottle, UploadRateThrottle
 
 
@@ -36,27 +54,40 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 def refusal(exc):
-    """A refused upload as a response: 429 when the user has too much waiting, else 400."""
+    """A refused upload as a response with the refusal's code: 429 when the user has too much
+    waiting, 409 when the client reference is taken, else 400."""
+    detail = " ".join(exc.messages)
     if isinstance(exc, TooManyPending):
-        return Response(
-            {"detail": " ".join(exc.messages)},
-            status=status.HTTP_429_TOO_MANY_REQUESTS,
-            headers={"Retry-After": "60"},
-        )
-    return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        return api_error(detail, exc.code, status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": "60"})
+    if isinstance(exc, ClientReferenceTaken):
+        headers = {"Location": reverse("api-batch-detail", args=[exc.batch.pk])}
+        return api_error(detail, exc.code, status.HTTP_409_CONFLICT, headers=headers)
+    return api_error(detail, exc.code or "invalid", status.HTTP_400_BAD_REQUEST)
 
 
 def own_batches(user):
-    return (
-        Batch.objects.filter(user=user)
-        .with_progress()
-        .prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by(*Receipt.BATCH_ORDER)))
-    )
+    return Batch.objects.filter(user=user).with_progress()
+
+
+def with_receipts(batches):
+    return batches.prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by(*Receipt.BATCH_ORDER)))
+
+
+class BatchFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Batch.Status.choices)
+    client_reference = django_filters.CharFilter(help_text="Your reference for the batch, exactly.")
+
+    class Meta:
+        model = Batch
+        fields = ["status", "client_reference"]
 
 
 class BatchListCreate(generics.ListAPIView):
-    serializer_class = BatchSerializer
+    """Your batches, newest first, with their counts (each batch's receipts are at its own URL)."""
+
+    serializer_class = BatchSummarySerializer
     parser_classes = [MultiPartParser]
+    filterset_class = BatchFilter
 
     def get_queryset(self):
         return own_batches(self.request.user)
@@ -64,33 +95,53 @@ class BatchListCreate(generics.ListAPIView):
     def get_throttles(self):
         return [UploadRateThrottle()] if self.request.method == "POST" else super().get_throttles()
 
-    @extend_schema(
-        request={"multipart/form-data": BatchUploadSerializer},
-        responses={
-            201: BatchSerializer,
-            400: OpenApiResponse(description="No files, or more than the per-batch limit."),
-            429: OpenApiResponse(description="Too many uploads, or too many receipts waiting."),
-        },
-    )
+    @extend_schema(request={"multipart/form-data": BatchUploadSerializer}, responses=BATCH_CREATE_RESPONSES)
+    @idempotent
     def post(self, request):
+        reference = request.data.get("client_reference", "").strip()
+        if len(reference) > 100:
+            return api_error("client_reference may be at most 100 characters.", "invalid", 400)
         try:
             # The UploadZone posts here with the session; scripts come with a token.
             source = Batch.Source.API if request.auth else Batch.Source.WEB
-            batch = create_batch(request.user, request.FILES.getlist("files"), source=source)
+            batch = create_batch(
+                request.user, request.FILES.getlist("files"), source=source, client_reference=reference
+            )
         except ValidationError as exc:
             return refusal(exc)
-        data = BatchSerializer(own_batches(request.user).get(pk=batch.pk)).data
+        data = BatchSerializer(with_receipts(own_batches(request.user)).get(pk=batch.pk)).data
         if not batch.enqueued:
             data["notice"] = PROCESSING_DELAYED
         headers = {"Location": reverse("api-batch-detail", args=[batch.pk])}
         return Response(data, status=status.HTTP_201_CREATED, headers=headers)
 
 
-class BatchDetail(generics.RetrieveAPIView):
+class BatchDetail(generics.RetrieveDestroyAPIView):
+    """One batch with its receipts. Poll it with If-None-Match: while nothing changed the answer
+    is 304 with no body, worked out from one small query."""
+
     serializer_class = BatchSerializer
 
     def get_queryset(self):
-        return own_batches(self.request.user)
+        return with_receipts(own_batches(self.request.user))
+
+    @extend_schema(responses=BATCH_DETAIL_RESPONSES)
+    def get(self, request, pk):
+        batch = generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk)
+        etag = f'"{batch.change_tag()}"'
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
+        response = Response(self.get_serializer(self.get_object()).data)
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    @extend_schema(responses={204: None, 404: NOT_YOURS})
+    def delete(self, request, pk):
+        """Delete the batch with its receipts and their stored files."""
+        delete_batch(generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class BatchFiles(APIView):
@@ -99,21 +150,15 @@ class BatchFiles(APIView):
     parser_classes = [MultiPartParser]
     throttle_classes = [FileUploadRateThrottle]
 
-    @extend_schema(
-        request={"multipart/form-data": BatchFilesSerializer},
-        responses={
-            201: ReceiptSerializer(many=True),
-            400: OpenApiResponse(description="No files, more than a batch may hold, or a bad position."),
-            404: OpenApiResponse(description="No such batch of yours."),
-        },
-    )
+    @extend_schema(request={"multipart/form-data": BatchFilesSerializer}, responses=BATCH_FILES_RESPONSES)
+    @idempotent
     def post(self, request, pk):
         batch = generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk)
         position = request.data.get("position", "")
         limit = settings.RECEIPT_MAX_FILES_PER_BATCH
         if position and not (re.fullmatch(r"\d{1,6}", position) and int(position) < limit):
             detail = f"position must be a whole number from 0 to {limit - 1}."
-            return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+            return api_error(detail, "invalid_position", status.HTTP_400_BAD_REQUEST)
         try:
             receipts = add_files_to_batch(batch, request.FILES.getlist("files"), int(position) if position else None)
         except ValidationError as exc:
@@ -139,11 +184,7 @@ class BatchExport(APIView):
                 description="`csv` for a spreadsheet, `json` (the default) for a list of rows.",
             )
         ],
-        responses={
-            (200, "application/json"): ExportRowSerializer(many=True),
-            (200, "text/csv"): OpenApiTypes.STR,
-            404: OpenApiResponse(description="No such batch of yours, or an unknown format."),
-        },
+        responses=EXPORT_RESPONSES,
     )
     def get(self, request, pk):
         batch = generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk)

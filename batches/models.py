@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,6 +58,8 @@ class Batch(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches")
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.PROCESSING)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+    # A script's own name for the batch (an invoice or expense report id), unique per user.
+    client_reference = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -67,6 +69,13 @@ class Batch(models.Model):
         ordering = ["-created_at"]
         verbose_name_plural = "batches"
         indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_reference"],
+                condition=~models.Q(client_reference=""),
+                name="batch_client_reference_unique_per_user",
+            )
+        ]
 
     def __str__(self):
         return f"Batch {self.id} ({self.get_status_display()})"
@@ -90,6 +99,19 @@ class Batch(models.Model):
             failed=Count("id", filter=Q(status=Receipt.Status.FAILED)),
         )
         return Progress(counts["total"], counts["completed"], counts["failed"])
+
+    def change_tag(self):
+        """A short tag that changes whenever anything shown about the batch changes, in one query.
+
+        Every change to a receipt writes a ProcessingLog row (arrival, each step, retry,
+        correction), and a deleted receipt takes its rows with it, so the newest row and the
+        number of rows, with the batch's own status, tell whether anything moved.
+        """
+        from receipts.models import ProcessingLog
+
+        seen = ProcessingLog.objects.filter(receipt__batch_id=self.pk).aggregate(last=Max("id"), rows=Count("id"))
+        finished = self.finished_at.timestamp() if self.finished_at else 0
+        return f"{self.status[:1]}{finished:.0f}-{seen['rows']}-{seen['last'] or 0}"
 
     def finish_if_done(self):
         """Close the batch once no receipt is waiting or running. Safe to call from any worker."""
@@ -116,15 +138,3 @@ class Batch(models.Model):
             status=self.Status.PROCESSING, finished_at=None
         )
         self.status, self.finished_at = self.Status.PROCESSING, None
-
-    def totals_by_currency(self):
-        """Sum of completed receipts' totals per currency, for the finished batch's summary."""
-        from receipts.models import Receipt
-
-        rows = (
-            self.receipts.filter(status=Receipt.Status.COMPLETED, total__isnull=False)
-            .values("currency")
-            .annotate(amount=models.Sum("total"), count=Count("id"))
-            .order_by("currency")
-        )
-        return list(rows)

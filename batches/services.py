@@ -8,13 +8,16 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from batches.models import Batch
+from receipts.failures import unreadable_kind
 from receipts.filetypes import inspect_file
 from receipts.jobs import enqueue_receipts
 from receipts.models import Receipt
 from receipts.ocr import UnreadableFile
+from receipts.services import remove_files
 
 MAX_FILENAME_LENGTH = 255
 PROCESSING_DELAYED = "Your receipts are saved. Processing is delayed and will start shortly."
@@ -39,6 +42,24 @@ def clean_filename(name):
 
 class TooManyPending(ValidationError):
     """The user already has as many receipts waiting as one account may have."""
+
+
+class ClientReferenceTaken(ValidationError):
+    """A client sent a reference that names one of its batches already (kept as `batch`)."""
+
+    def __init__(self, batch):
+        super().__init__(
+            f"You already have a batch with the reference {batch.client_reference!r}; "
+            "choose another reference, or read that batch.",
+            code="client_reference_taken",
+        )
+        self.batch = batch
+
+
+def check_client_reference(user, reference):
+    existing = Batch.objects.filter(user=user, client_reference=reference).first() if reference else None
+    if existing:
+        raise ClientReferenceTaken(existing)
 
 
 def check_pending_limit(user, adding):
@@ -82,14 +103,14 @@ def build_receipt(user, batch, upload):
         )
     except UnreadableFile as exc:
         receipt.status = Receipt.Status.FAILED
-        receipt.error_kind = Receipt.ErrorKind.UNREADABLE
+        receipt.error_kind = unreadable_kind(exc)
         receipt.error = str(exc)
     else:
         receipt.content_type = info.content_type
     return receipt, data
 
 
-def create_batch(user, files, source=Batch.Source.WEB):
+def create_batch(user, files, source=Batch.Source.WEB, client_reference=""):
     """Validate, store and enqueue a batch of uploaded files; returns the saved Batch.
 
     Raises ValidationError for the request as a whole (no files, too many). A single bad file
@@ -100,15 +121,25 @@ def create_batch(user, files, source=Batch.Source.WEB):
     """
     files = list(files)
     check_batch_size(files)
+    check_client_reference(user, client_reference)
     check_pending_limit(user, len(files))
-    with transaction.atomic():
-        batch = Batch.objects.create(user=user, source=source)
-        receipts = [save_receipt(user, batch, upload, n) for n, upload in enumerate(files)]
-        batch.enqueued = True
-        queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
-        transaction.on_commit(partial(enqueue_batch, batch, queued))
-        if not queued:
-            batch.finish_if_done()
+    try:
+        with transaction.atomic():
+            return save_batch(user, files, source, client_reference)
+    except IntegrityError:  # the same reference sent twice at once: the other request won
+        check_client_reference(user, client_reference)
+        raise
+
+
+def save_batch(user, files, source, client_reference):
+    """The batch and its receipts, inside the caller's transaction; jobs go out after commit."""
+    batch = Batch.objects.create(user=user, source=source, client_reference=client_reference)
+    receipts = [save_receipt(user, batch, upload, n) for n, upload in enumerate(files)]
+    batch.enqueued = True
+    queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
+    transaction.on_commit(partial(enqueue_batch, batch, queued))
+    if not queued:
+        batch.finish_if_done()
     return batch
 
 
@@ -154,7 +185,9 @@ def add_files_to_batch(batch, files, position=None):
                 f"A batch can hold at most {limit} files; it has {already} and {len(files)} more were sent.",
                 code="too_many_files",
             )
-        first = already if position is None else position
+        last = batch.receipts.aggregate(last=Max("position"))["last"]
+        first = (0 if last is None else last + 1) if position is None else position
+        check_positions_free(batch, first, len(files))
         receipts = [save_receipt(batch.user, batch, upload, first + n) for n, upload in enumerate(files)]
         queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
         if queued and batch.is_finished:
@@ -166,3 +199,21 @@ def add_files_to_batch(batch, files, position=None):
     for receipt in receipts:
         receipt.batch = batch
     return receipts
+
+
+def check_positions_free(batch, first, count):
+    """Two files may not claim one place in a batch (a file sent again must use its Idempotency-Key)."""
+    taken = batch.receipts.filter(position__gte=first, position__lt=first + count).values_list("position", flat=True)
+    if taken:
+        raise ValidationError(
+            f"Position {min(taken)} of this batch already holds a receipt; send each file with its own position.",
+            code="position_taken",
+        )
+
+
+def delete_batch(batch):
+    """Delete a batch with its receipts, their stored files and previews."""
+    receipts = list(batch.receipts.all())
+    with transaction.atomic():
+        batch.delete()
+        transaction.on_commit(partial(remove_files, receipts))

@@ -22,6 +22,10 @@ except ImportError:  # pragma: no cover - listed in requirements; HEIC is then r
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"heif"}
 
 
+class OverLimit(UnreadableFile):
+    """A readable file beyond a configured limit (pixels, pages): it may pass once the limit is raised."""
+
+
 @dataclass(frozen=True)
 class FileInfo:
     content_type: str
@@ -81,13 +85,13 @@ def inspect_image(data, content_type, *, max_pixels):
             width, height = image.size
             frames = getattr(image, "n_frames", 1)
     except Image.DecompressionBombError:
-        raise UnreadableFile(
+        raise OverLimit(
             f"This image claims more pixels than the limit of {max_pixels:,}; it was not opened."
         ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise UnreadableFile("This image is damaged or incomplete and cannot be read.") from None
     if width * height > max_pixels:
-        raise UnreadableFile(
+        raise OverLimit(
             f"This image is {width}×{height} pixels; the limit is {max_pixels:,} pixels."
         )
     return FileInfo(content_type, pages=frames, width=width, height=height)
@@ -107,5 +111,5 @@ def inspect_pdf(data, *, max_pages):
     if pages == 0:
         raise UnreadableFile("This PDF has no pages.")
     if pages > max_pages:
-        raise UnreadableFile(f"This PDF has {pages} pages; the limit is {max_pages}.")
+        raise OverLimit(f"This PDF has {pages} pages; the limit is {max_pages}.")
     return FileInfo("application/pdf", pages=pages)

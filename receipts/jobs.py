@@ -6,6 +6,7 @@ nudge, so a lost or duplicated job never loses or doubles a receipt.
 
 import logging
 import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import django_rq
@@ -20,6 +21,7 @@ from rq.job import Job, JobStatus
 from rq.timeouts import JobTimeoutException
 
 from receipts import pipeline
+from receipts.failures import is_retryable
 from receipts.models import Receipt
 
 logger = logging.getLogger(__name__)
@@ -85,14 +87,31 @@ def enqueue_receipts(receipts):
     return True
 
 
-def retry_receipts(receipts, requested_by, reason):
-    """Queue the failed ones among `receipts` again at a person's request; returns those retried.
+@dataclass
+class RetryOutcome:
+    """What a retry request did: the receipts queued again, and those left as they were."""
 
-    The one path behind the admin action, the batch page's buttons and the API.
+    retried: list = field(default_factory=list)
+    permanent: list = field(default_factory=list)  # failed for a reason retrying cannot change
+    not_failed: list = field(default_factory=list)
+
+
+def retry_receipts(receipts, requested_by, reason):
+    """Queue the failed ones among `receipts` again at a person's request, when that can succeed.
+
+    The one path behind the admin action, the batch page's buttons and the API. A receipt that
+    failed for good (not an image, too large) is left failed: its Failure says why.
     """
-    retried = [receipt for receipt in receipts if receipt.requeue(requested_by, reason)]
-    enqueue_receipts(retried)
-    return retried
+    outcome = RetryOutcome()
+    for receipt in receipts:
+        if receipt.status == Receipt.Status.FAILED and not is_retryable(receipt):
+            outcome.permanent.append(receipt)
+        elif receipt.requeue(requested_by, reason):
+            outcome.retried.append(receipt)
+        else:
+            outcome.not_failed.append(receipt)
+    enqueue_receipts(outcome.retried)
+    return outcome
 
 
 def process_receipt(receipt_id):

@@ -13,6 +13,7 @@ from django.db import DatabaseError
 
 from receipts.enhance import enhance
 from receipts.extract import extract_fields
+from receipts.failures import unreadable_kind
 from receipts.filetypes import inspect_file
 from receipts.models import Receipt
 from receipts.ocr import OcrTimeout, UnreadableFile, read_text
@@ -36,7 +37,7 @@ def process(receipt_id):
     try:
         read_and_save(receipt)
     except UnreadableFile as exc:
-        receipt.mark_failed(Receipt.ErrorKind.UNREADABLE, str(exc))
+        receipt.mark_failed(unreadable_kind(exc), str(exc))
     except OcrTimeout:
         receipt.mark_failed(
             Receipt.ErrorKind.TIMEOUT,

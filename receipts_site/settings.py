@@ -61,8 +61,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_rq",
     "storages",
+    "django_filters",
     "receipts",
     "batches",
+    "idempotency",
 ]
 
 MIDDLEWARE = [
@@ -176,16 +178,21 @@ RECEIPT_UPLOAD_RATE = os.environ.get("RECEIPT_UPLOAD_RATE", "60/hour")
 RECEIPT_RETRY_RATE = os.environ.get("RECEIPT_RETRY_RATE", "600/hour")
 # Files added one at a time to an open batch, per user (the upload page sends them so).
 RECEIPT_FILE_UPLOAD_RATE = os.environ.get("RECEIPT_FILE_UPLOAD_RATE", "6000/hour")
+# Hours an Idempotency-Key's first answer is kept and replayed to a request sent again.
+RECEIPT_IDEMPOTENCY_HOURS = env_int("RECEIPT_IDEMPOTENCY_HOURS", 24)
 # Django reads request bodies up to this size; a full batch must fit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = RECEIPT_MAX_FILES_PER_BATCH + 1
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    "EXCEPTION_HANDLER": "receipts_site.api_errors.api_exception_handler",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -201,6 +208,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "receipts_site.api_schema.document_common_answers",
+    ],
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from batches import api as batch_api
 from receipts import api as receipt_api
+from receipts_site import api_errors
 
 api = [
     path("batches", batch_api.BatchListCreate.as_view(), name="api-batches"),
@@ -15,6 +16,7 @@ api = [
     path("receipts/<uuid:pk>/retry", receipt_api.ReceiptRetry.as_view(), name="api-receipt-retry"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"", api_errors.not_found),  # any other path under /api/ answers a JSON 404
 ]
 
 urlpatterns = [
@@ -26,3 +28,8 @@ urlpatterns = [
     path("receipts/", include("receipts.urls")),
     path("", include("batches.urls")),
 ]
+
+handler400 = api_errors.bad_request
+handler403 = api_errors.permission_denied
+handler404 = api_errors.not_found
+handler500 = api_errors.server_error

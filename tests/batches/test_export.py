@@ -83,7 +83,8 @@ def test_batch_page_links_to_both_downloads_which_match_the_api(logged_in_client
     json_page = logged_in_client.get(f"/batches/{batch.id}/export.json")
 
     assert f"/batches/{batch.id}/export.csv" in page and f"/batches/{batch.id}/export.json" in page
-    assert csv_page.content == api_client.get(f"/api/batches/{batch.id}/export?format=csv").content
+    api_csv = api_client.get(f"/api/batches/{batch.id}/export?format=csv").content
+    assert csv_page.content == "\ufeff".encode() + api_csv
     assert json_page.json() == api_client.get(f"/api/batches/{batch.id}/export?format=json").json()
 
 
