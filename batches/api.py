@@ -37,6 +37,7 @@ from idempotency.replay import idempotent
 from receipts.models import Receipt
 from receipts.serializers import ReceiptSerializer
 from receipts_site.api_errors import api_error
+from receipts_site.filters import StrictFilterSet
 from receipts_site.throttling import FileUploadRateThrottle, UploadRateThrottle
 
 
@@ -48,20 +49,20 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, dict):  # an error such as 404 has no rows: say it in one line
-            return str(data.get("detail", data))
         return export.rows_to_csv(data)
 
 
 def refusal(exc):
     """A refused upload as a response with the refusal's code: 429 when the user has too much
-    waiting, 409 when the client reference is taken, else 400."""
+    waiting, 409 when the client reference or the position is taken, else 400."""
     detail = " ".join(exc.messages)
     if isinstance(exc, TooManyPending):
         return api_error(detail, exc.code, status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": "60"})
     if isinstance(exc, ClientReferenceTaken):
         headers = {"Location": reverse("api-batch-detail", args=[exc.batch.pk])}
         return api_error(detail, exc.code, status.HTTP_409_CONFLICT, headers=headers)
+    if exc.code == "position_taken":
+        return api_error(detail, exc.code, status.HTTP_409_CONFLICT)
     return api_error(detail, exc.code or "invalid", status.HTTP_400_BAD_REQUEST)
 
 
@@ -73,7 +74,7 @@ def with_receipts(batches):
     return batches.prefetch_related(Prefetch("receipts", queryset=Receipt.objects.order_by(*Receipt.BATCH_ORDER)))
 
 
-class BatchFilter(django_filters.FilterSet):
+class BatchFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=Batch.Status.choices)
     client_reference = django_filters.CharFilter(help_text="Your reference for the batch, exactly.")
 
@@ -90,6 +91,8 @@ class BatchListCreate(generics.ListAPIView):
     filterset_class = BatchFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema is made without a user
+            return Batch.objects.none()
         return own_batches(self.request.user)
 
     def get_throttles(self):
@@ -174,6 +177,19 @@ class BatchExport(APIView):
     """
 
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    def handle_exception(self, exc):
+        """Errors are JSON whatever format was asked for, like every other API error."""
+        self.answer_in_json()
+        return super().handle_exception(exc)
+
+    def options(self, request, *args, **kwargs):
+        self.answer_in_json()  # the description of the endpoint is not rows
+        return super().options(request, *args, **kwargs)
+
+    def answer_in_json(self):
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
 
     @extend_schema(
         operation_id="batches_export",

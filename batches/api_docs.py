@@ -28,7 +28,10 @@ BATCH_FILES_RESPONSES = {
         description="No files, more than a batch may hold, or a bad `position` (`invalid_position`)."
     ),
     404: NOT_YOURS,
-    409: OpenApiResponse(description="A receipt of the batch already has that `position` (`position_taken`)."),
+    409: OpenApiResponse(
+        description="A receipt of the batch already has that `position` (`position_taken`), or the "
+        "Idempotency-Key was used for another request."
+    ),
 }
 EXPORT_RESPONSES = {
     (200, "application/json"): OpenApiResponse(ExportRowSerializer(many=True), description="The rows."),

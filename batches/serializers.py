@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from batches.models import Batch
@@ -59,6 +60,7 @@ class BatchUploadSerializer(serializers.Serializer):
     client_reference = serializers.CharField(
         max_length=100,
         required=False,
+        allow_blank=True,
         help_text="Your own name for the batch, unique among your batches; filter the list by it.",
     )
 
@@ -69,6 +71,7 @@ class BatchFilesSerializer(serializers.Serializer):
     files = files_field()
     position = serializers.IntegerField(
         min_value=0,
+        max_value=settings.RECEIPT_MAX_FILES_PER_BATCH - 1,
         required=False,
         help_text=(
             "Place of the first file in the batch, from 0 to one below the batch's file limit, "

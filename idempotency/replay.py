@@ -53,7 +53,7 @@ def replay(record, fingerprint):
         return api_error(
             "This Idempotency-Key was used with a different request; use a new key for a new request.",
             "idempotency_key_reused",
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            status.HTTP_409_CONFLICT,
         )
     if record.response_status is None:
         return api_error(

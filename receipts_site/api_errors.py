@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, JsonResponse
-from django.views import defaults
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
@@ -44,6 +45,7 @@ def json_error(detail, code, status_code):
     return JsonResponse({"detail": detail, "code": code}, status=status_code)
 
 
+@csrf_exempt  # a POST to an unknown API path is a 404, not a CSRF refusal
 def not_found(request, exception=None):
     """Django's 404 for paths no API view matches (a malformed id, a trailing slash)."""
     if is_api(request):
@@ -68,6 +70,14 @@ def permission_denied(request, exception=None):
     if is_api(request):
         return json_error("You may not do this.", "permission_denied", status.HTTP_403_FORBIDDEN)
     return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """A session request without its CSRF token (a script should send a token instead)."""
+    if is_api(request):
+        detail = "This request came with a session but without its CSRF token; send an API token instead."
+        return json_error(detail, "csrf_failed", status.HTTP_403_FORBIDDEN)
+    return csrf.csrf_failure(request, reason)
 
 
 def server_error(request):

@@ -20,10 +20,10 @@ COMMON = {
 BY_METHOD = {
     "POST": {
         "400": ("The request cannot be used; `detail` says why.", {}),
-        "409": ("A conflict with what exists; `code` says which.", {}),
+        "409": ("A conflict: this Idempotency-Key was used for a different request (`idempotency_key_reused`) "
+                "or its first request is still being answered (`idempotency_key_in_use`).", {}),
         "413": ("The request is larger than the server accepts (`request_too_large`).", {}),
         "415": ("Not multipart/form-data (`unsupported_media_type`).", {}),
-        "422": ("This Idempotency-Key was used for a different request (`idempotency_key_reused`).", {}),
         "429": ("Too many requests, or too many receipts waiting (`throttled`, `too_many_pending`).", RETRY_AFTER),
     },
     "GET": {"400": ("A filter or page value that is not valid (`invalid`).", {})},
@@ -51,6 +51,10 @@ def document_common_answers(result, generator, request, public):
             answers = {**COMMON, **BY_METHOD.get(method.upper(), {})}
             if "{id}" in path:
                 answers["404"] = ("No such object of yours (`not_found`).", {})
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "page":
+                    parameter["schema"]["minimum"] = 1
+                    answers["404"] = ("No such page (`not_found`): past the last one.", {})
             if method.upper() == "DELETE":
                 answers = {**COMMON, "404": answers["404"]}
             responses = operation.setdefault("responses", {})

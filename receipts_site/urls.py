@@ -12,6 +12,7 @@ api = [
     path("batches/<uuid:pk>", batch_api.BatchDetail.as_view(), name="api-batch-detail"),
     path("batches/<uuid:pk>/files", batch_api.BatchFiles.as_view(), name="api-batch-files"),
     path("batches/<uuid:pk>/export", batch_api.BatchExport.as_view(), name="api-batch-export"),
+    path("receipts", receipt_api.ReceiptList.as_view(), name="api-receipts"),
     path("receipts/<uuid:pk>", receipt_api.ReceiptDetail.as_view(), name="api-receipt-detail"),
     path("receipts/<uuid:pk>/retry", receipt_api.ReceiptRetry.as_view(), name="api-receipt-retry"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -35,7 +35,7 @@ def test_the_same_key_with_other_files_is_refused(api_client, user, db):
 
     response = post_batch(api_client, key="upload-8", data=receipt_png(total="99.00"))
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["code"] == "idempotency_key_reused"
     assert Batch.objects.filter(user=user).count() == 1
 
