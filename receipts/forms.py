@@ -12,9 +12,9 @@ AMOUNT_FIELDS = ("total", "subtotal", "tax")
 AMOUNT_HELP = "Numbers, with a decimal point or comma: 80.90 or 80,90."
 
 
-def amount_field(label):
+def amount_field(label, help_text=""):
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
-    return forms.CharField(label=label, required=False, widget=widget, help_text=AMOUNT_HELP)
+    return forms.CharField(label=label, required=False, widget=widget, help_text=help_text)
 
 
 class ReceiptCorrectionForm(forms.ModelForm):
@@ -25,7 +25,7 @@ class ReceiptCorrectionForm(forms.ModelForm):
     category is one of the list.
     """
 
-    total = amount_field("Total")
+    total = amount_field("Total", AMOUNT_HELP)
     subtotal = amount_field("Subtotal")
     tax = amount_field("Tax")
     category = forms.ChoiceField(choices=[("", "Not set"), *CATEGORIES.items()], required=False)
@@ -74,8 +74,6 @@ class ReceiptCorrectionForm(forms.ModelForm):
                 cleaned[name] = parse_amount(self.data.get(self.add_prefix(name), ""), currency or "")
             except AmountError as exc:
                 self.add_error(name, str(exc))
-        if not currency and any(cleaned.get(name) is not None for name in AMOUNT_FIELDS):
-            self.add_error("currency", "Enter the currency of these amounts, such as EUR or USD.")
         return cleaned
 
 
