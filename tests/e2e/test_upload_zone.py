@@ -58,7 +58,6 @@ def test_dropped_receipts_upload_with_progress_and_are_read_live(logged_in_page,
         expect(row.locator(".merchant")).to_have_text(re.compile(r"\S"))
         expect(row.locator(".total")).to_contain_text(f"{10 + n}.{n}5")
     assert page.evaluate("window.loadedOnce") is True  # followed live, never reloaded
-    screenshot(page, "batch-page-read-live")
 
 
 def test_a_file_can_be_removed_and_an_oversized_one_is_refused(logged_in_page, settings, user):
