@@ -1,4 +1,5 @@
-# Production image: gunicorn serving the app; the same image runs workers and the sweep.
+# Production image: gunicorn serving the app; the same image runs workers, the webhook
+# worker and the sweep (compose.yaml runs them all).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 OMP_THREAD_LIMIT=1 PORT=8000
@@ -13,8 +14,11 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0 \
     && useradd --system --uid 10001 --home /app receipts \
-    && mkdir -p /app/media && chown receipts /app/media
+    && mkdir -p /app/media /app/.run && chown -R receipts /app/media /app/.run
 
 USER receipts
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn receipts_site.wsgi --bind 0.0.0.0:${PORT} --workers 3 --timeout 120 --access-logfile -"]
+# gunicorn.conf.py: threaded processes and a deep backlog, so polls are not refused under load.
+# Workers (python manage.py rqworker receipts --with-scheduler) lower their own CPU priority
+# (RECEIPT_WORKER_NICENESS), so on a shared machine the web server is served first.
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn --bind 0.0.0.0:${PORT} --access-logfile -"]

@@ -24,16 +24,18 @@ from batches.api_docs import (
     NOT_YOURS,
 )
 from batches.models import Batch
+from batches.request_limits import files_sent
+from batches.rollout import BatchUploadNotEnabled
 from batches.serializers import BatchFilesSerializer, BatchSerializer, BatchSummarySerializer, BatchUploadSerializer
 from batches.services import (
     PROCESSING_DELAYED,
     ClientReferenceTaken,
-    TooManyPending,
     add_files_to_batch,
     create_batch,
     delete_batch,
 )
 from idempotency.replay import idempotent
+from receipts.limits import TooManyPending
 from receipts.models import Receipt
 from receipts.serializers import ReceiptSerializer
 from receipts_site.api_errors import api_error
@@ -53,9 +55,12 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 def refusal(exc):
-    """A refused upload as a response with the refusal's code: 429 when the user has too much
-    waiting, 409 when the client reference or the position is taken, else 400."""
+    """A refused upload as a response with the refusal's code: 403 outside the batch upload
+    rollout, 429 when the user has too much waiting, 409 when the client reference or the
+    position is taken, else 400."""
     detail = " ".join(exc.messages)
+    if isinstance(exc, BatchUploadNotEnabled):
+        return api_error(detail, exc.code or "not_enabled", status.HTTP_403_FORBIDDEN)
     if isinstance(exc, TooManyPending):
         return api_error(detail, exc.code, status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": "60"})
     if isinstance(exc, ClientReferenceTaken):
@@ -107,8 +112,9 @@ class BatchListCreate(generics.ListAPIView):
         try:
             # The UploadZone posts here with the session; scripts come with a token.
             source = Batch.Source.API if request.auth else Batch.Source.WEB
+            files = request.FILES.getlist("files")
             batch = create_batch(
-                request.user, request.FILES.getlist("files"), source=source, client_reference=reference
+                request.user, files, source=source, sent=files_sent(request), client_reference=reference
             )
         except ValidationError as exc:
             return refusal(exc)
@@ -163,7 +169,10 @@ class BatchFiles(APIView):
             detail = f"position must be a whole number from 0 to {limit - 1}."
             return api_error(detail, "invalid_position", status.HTTP_400_BAD_REQUEST)
         try:
-            receipts = add_files_to_batch(batch, request.FILES.getlist("files"), int(position) if position else None)
+            files = request.FILES.getlist("files")
+            receipts = add_files_to_batch(
+                batch, files, int(position) if position else None, sent=files_sent(request)
+            )
         except ValidationError as exc:
             return refusal(exc)
         return Response(ReceiptSerializer(receipts, many=True).data, status=status.HTTP_201_CREATED)

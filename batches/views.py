@@ -9,13 +9,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from batches import export
+from batches.feedback import FeedbackForm
 from batches.forms import UploadForm
 from batches.models import Batch
+from batches.request_limits import files_sent, upload_refused
 from batches.services import PROCESSING_DELAYED, create_batch
 from batches.summary import summarize
 from receipts.failures import failure_of
 from receipts.jobs import retry_receipts
+from receipts.limits import TooManyPending
 from receipts.models import Receipt
+from receipts_site.throttling import (
+    RetryRateThrottle,
+    UploadRateThrottle,
+    page_throttle_wait,
+    throttled_sentence,
+)
 
 HTMX_STOP_POLLING = 286
 HTTP_NO_CONTENT = 204  # htmx leaves the page as it is
@@ -32,10 +41,17 @@ def batch_context(batch):
 
 @login_required
 def upload(request):
+    if request.method == "POST":
+        wait = page_throttle_wait(request, UploadRateThrottle)
+        if wait:
+            return upload_refused(request, throttled_sentence(wait), 429, {"Retry-After": str(wait)})
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         try:
-            batch = create_batch(request.user, form.cleaned_data["files"], source=Batch.Source.WEB)
+            files = form.cleaned_data["files"]
+            batch = create_batch(request.user, files, source=Batch.Source.WEB, sent=files_sent(request))
+        except TooManyPending as exc:
+            return upload_refused(request, " ".join(exc.messages), 429, {"Retry-After": "60"})
         except ValidationError as exc:
             form.add_error("files", exc)
         else:
@@ -58,7 +74,7 @@ def batch_detail(request, batch_id):
     changed (one small query, and the page, with the keyboard focus, stays as it is)."""
     batch = get_own_batch(request.user, batch_id)
     if not request.htmx:
-        return render(request, "batches/detail.html", batch_context(batch))
+        return render(request, "batches/detail.html", {**batch_context(batch), "feedback_form": FeedbackForm()})
     if not batch.is_finished and request.GET.get("since") == batch.change_tag():
         return HttpResponse(status=HTTP_NO_CONTENT)
     response = render(request, "batches/_progress.html", batch_context(batch))
@@ -72,23 +88,36 @@ def batch_detail(request, batch_id):
 def retry_failed(request, batch_id):
     """Queue again every failed receipt of the batch that can succeed ("Retry all failed")."""
     batch = get_own_batch(request.user, batch_id)
-    retry_receipts(batch.receipts.filter(status=Receipt.Status.FAILED), request.user, "batch page")
-    return redirect_or_partial(request, batch_id)
+    return retry_from_page(request, batch_id, batch.receipts.filter(status=Receipt.Status.FAILED))
 
 
 @login_required
 @require_POST
 def retry_receipt(request, batch_id, receipt_id):
     receipt = get_object_or_404(Receipt, pk=receipt_id, batch_id=batch_id, user=request.user)
-    outcome = retry_receipts([receipt], request.user, "batch page")
-    if outcome.permanent and not request.htmx:
-        messages.warning(request, failure_of(receipt).why_not)
-    return redirect_or_partial(request, batch_id)
+    return retry_from_page(request, batch_id, [receipt])
 
 
-def redirect_or_partial(request, batch_id):
-    if request.htmx:
-        return render(request, "batches/_progress.html", batch_context(get_own_batch(request.user, batch_id)))
+def retry_from_page(request, batch_id, receipts):
+    """Retry under the API's retry throttle and the cap on waiting receipts; say so when refused,
+    and say why a receipt that failed for good was left as it was."""
+    refusal = None
+    wait = page_throttle_wait(request, RetryRateThrottle)
+    if wait:
+        refusal = throttled_sentence(wait)
+    else:
+        try:
+            outcome = retry_receipts(receipts, request.user, "batch page")
+        except TooManyPending as exc:
+            refusal = " ".join(exc.messages)
+        else:
+            if outcome.permanent and not outcome.retried:
+                refusal = failure_of(outcome.permanent[0]).why_not
+    if request.htmx:  # htmx swaps only 2xx answers: the refusal is shown in the partial
+        context = {**batch_context(get_own_batch(request.user, batch_id)), "refusal": refusal}
+        return render(request, "batches/_progress.html", context)
+    if refusal:
+        messages.error(request, refusal)
     return redirect("batches:detail", batch_id=batch_id)
 
 

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from idempotency.replay import idempotent
 from receipts.failures import failure_of
 from receipts.jobs import retry_receipts
+from receipts.limits import TooManyPending
 from receipts.models import Receipt
 from receipts.serializers import ReceiptSerializer
 from receipts.services import delete_receipts
@@ -74,12 +75,16 @@ class ReceiptRetry(APIView):
             409: OpenApiResponse(
                 description="Not failed (code `not_failed`), or failed for good: the code is its `error_code`."
             ),
+            429: OpenApiResponse(description="Too many retries, or too many receipts waiting."),
         },
     )
     @idempotent
     def post(self, request, pk):
         receipt = generics.get_object_or_404(Receipt.objects.filter(user=request.user), pk=pk)
-        outcome = retry_receipts([receipt], request.user, "API")
+        try:
+            outcome = retry_receipts([receipt], request.user, "API")
+        except TooManyPending as exc:
+            return api_error(" ".join(exc.messages), exc.code, 429, headers={"Retry-After": "60"})
         if outcome.permanent:
             failure = failure_of(receipt)
             return api_error(f"{receipt.error} {failure.why_not}", failure.code, status.HTTP_409_CONFLICT)

@@ -1,10 +1,9 @@
-"""What a failed receipt's stored error kind means to a script and to a person: a stable short
-code, whether trying again can succeed, and if not, why. The one place that decides it.
-"""
+"""What a failed receipt's stored error kind means to a script and a person: the stable code of
+its error class (receipts.errors), whether a person's retry can succeed, and if not, why."""
 
 from dataclasses import dataclass
 
-from receipts.filetypes import OverLimit
+from receipts import errors
 from receipts.models import Receipt
 
 
@@ -15,19 +14,20 @@ class Failure:
     why_not: str = ""
 
 
-PERMANENT = "Retrying cannot help: the same file would fail the same way. Upload a different file."
+SAME_FILE_FAILS = "Retrying cannot help: the same file would fail the same way. Upload a different file."
+NOT_KEPT = "Retrying cannot help: the file was too large to keep. Upload a smaller one."
+# The receipt keeps the kind of its error; each kind's broadest class gives the code.
 FAILURES = {
-    Receipt.ErrorKind.UNREADABLE: Failure("unreadable_file", False, PERMANENT),
-    Receipt.ErrorKind.TOO_LARGE: Failure(
-        "file_too_large", False, "Retrying cannot help: the file was too large to keep. Upload a smaller one."
-    ),
-    # Retried by hand once the limit was raised; the same check runs again first.
-    Receipt.ErrorKind.OVER_LIMIT: Failure("over_limit", True),
-    Receipt.ErrorKind.TIMEOUT: Failure("timed_out", True),
-    Receipt.ErrorKind.TRANSIENT: Failure("gave_up_after_retries", True),
-    Receipt.ErrorKind.INTERNAL: Failure("internal_error", True),
+    errors.UnreadableFile.kind: Failure(errors.UnreadableFile.code, False, SAME_FILE_FAILS),
+    errors.FileTooLarge.kind: Failure(errors.FileTooLarge.code, False, NOT_KEPT),
+    # Checked again on retry: it passes once the limit was raised.
+    errors.OverLimit.kind: Failure(errors.OverLimit.code, True),
+    errors.TimedOut.kind: Failure(errors.TimedOut.code, True),
+    errors.GaveUp.kind: Failure(errors.GaveUp.code, True),
+    errors.ReaderCrashed.kind: Failure(errors.ReaderCrashed.code, True),
+    errors.ReceiptError.kind: Failure(errors.ReceiptError.code, True),
 }
-UNKNOWN = Failure("failed", True)
+UNKNOWN = Failure(errors.ReceiptError.code, True)
 
 
 def failure_of(receipt):
@@ -40,8 +40,3 @@ def failure_of(receipt):
 def is_retryable(receipt):
     failure = failure_of(receipt)
     return failure is not None and failure.retryable
-
-
-def unreadable_kind(exc):
-    """The error kind for an UnreadableFile: over a limit (may pass later) or unreadable for good."""
-    return Receipt.ErrorKind.OVER_LIMIT if isinstance(exc, OverLimit) else Receipt.ErrorKind.UNREADABLE

@@ -16,7 +16,8 @@ import pypdfium2 as pdfium
 import pytesseract
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from receipts.ocr_image import OcrTimeout, read_image_page
+from receipts.errors import OcrTimeout, TooManyPixels, UnreadableFile
+from receipts.ocr_image import read_image_page
 
 pillow_heif.register_heif_opener()
 logger = logging.getLogger(__name__)
@@ -38,10 +39,6 @@ PDF_RENDER_DPI = 200
 MAX_RENDER_PIXELS = 12_000_000
 # A page whose text layer has fewer letters and digits than this is treated as scanned.
 MIN_TEXT_LAYER_CHARS = 20
-
-
-class UnreadableFile(Exception):
-    """Permanent: the file cannot be read. str(exc) is a sentence a person understands."""
 
 
 @dataclass
@@ -167,7 +164,7 @@ def _open_image(data: bytes) -> Image.Image:
         image = Image.open(io.BytesIO(data))
         image.load()
     except Image.DecompressionBombError as exc:
-        raise UnreadableFile("This image has too many pixels to be read safely.") from exc
+        raise TooManyPixels() from exc
     except UnidentifiedImageError as exc:
         raise UnreadableFile("This file could not be opened as an image.") from exc
     except (OSError, SyntaxError, ValueError) as exc:

@@ -79,7 +79,7 @@ def delete_receipts(receipts):
         Receipt.objects.filter(pk__in=[receipt.pk for receipt in receipts]).delete()
         transaction.on_commit(lambda: remove_files(receipts))
     for batch in batches.values():
-        batch.finish_if_done()
+        batch.refresh_status()
 
 
 def remove_files(receipts):

@@ -87,7 +87,7 @@ def test_a_failed_receipt_carries_its_error_code_and_whether_retrying_can_help(a
 
     receipts = {r["original_filename"]: r for r in api_client.get(f"/api/batches/{batch.id}").json()["receipts"]}
 
-    assert receipts["notes.png"]["error_code"] == "unreadable_file"
+    assert receipts["notes.png"]["error_code"] == "unreadable"
     assert receipts["notes.png"]["retryable"] is False
     assert receipts["a.png"]["error_code"] is None and receipts["a.png"]["retryable"] is False
     retry = api_client.post(f"/api/receipts/{notes.id}/retry")
@@ -95,5 +95,5 @@ def test_a_failed_receipt_carries_its_error_code_and_whether_retrying_can_help(a
     assert retry.json() == {
         "detail": "This file is not an image or a PDF (it looks like plain text). Retrying cannot help: the "
         "same file would fail the same way. Upload a different file.",
-        "code": "unreadable_file",
+        "code": "unreadable",
     }

@@ -4,6 +4,7 @@ order, and a damaged file's thumbnail."""
 from decimal import Decimal
 
 from batches.services import create_batch
+from receipts.errors import DamagedFile
 from receipts.models import Receipt
 from tests.conftest import upload
 from tests.receipt_images import receipt_png
@@ -36,7 +37,7 @@ def test_a_file_found_damaged_when_read_asks_for_no_thumbnail(logged_in_client, 
     batch = create_batch(user, [upload("torn.png", receipt_png(), "image/png")])
     receipt = batch.receipts.get()
     receipt.claim_for_processing()
-    receipt.mark_failed(Receipt.ErrorKind.UNREADABLE, "This image is damaged or incomplete and cannot be read.")
+    receipt.mark_failed(DamagedFile())
 
     page = logged_in_client.get(f"/batches/{batch.id}/").content.decode()
 

@@ -18,7 +18,7 @@ def finished(user, values):
             status=Receipt.Status.COMPLETED, total=total, currency=currency, merchant=f"Shop {name}",
             duplicate_of=by_name[original] if original else None,
         )
-    batch.finish_if_done()
+    batch.refresh_status()
     return batch
 
 

@@ -137,4 +137,4 @@ def test_the_export_names_the_receipt_a_duplicate_reused(api_client, user, db):
 
     assert rows["bad.png"]["duplicate_of"] == str(lunch.id)
     assert rows["lunch.png"]["duplicate_of"] is None
-    assert rows["bad.png"]["error_code"] == "unreadable_file"
+    assert rows["bad.png"]["error_code"] == "unreadable"

@@ -40,7 +40,7 @@ def finished_batch(user):
     Receipt.objects.filter(pk=receipts["scan.png"].pk).update(
         error="Something went wrong on our side while reading this receipt. It can be retried.", attempts=1
     )
-    batch.finish_if_done()
+    batch.refresh_status()
     return batch
 
 

@@ -65,7 +65,7 @@ def test_api_retry_of_a_receipt_that_failed_for_good_is_409_with_its_code(api_cl
     response = api_client.post(f"/api/receipts/{bad.id}/retry")
 
     assert response.status_code == 409
-    assert response.json()["code"] == "unreadable_file"
+    assert response.json()["code"] == "unreadable"
     bad.refresh_from_db()
     assert bad.status == Receipt.Status.FAILED
     assert not bad.logs.filter(event="retry_requested").exists()
