@@ -21,4 +21,4 @@ EXPOSE 8000
 # gunicorn.conf.py: threaded processes and a deep backlog, so polls are not refused under load.
 # Workers (python manage.py rqworker receipts --with-scheduler) lower their own CPU priority
 # (RECEIPT_WORKER_NICENESS), so on a shared machine the web server is served first.
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn --bind 0.0.0.0:${PORT} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn receipts_site.wsgi --bind 0.0.0.0:${PORT} --access-logfile -"]

@@ -12,3 +12,5 @@ threads = 8
 backlog = 2048
 keepalive = 5
 timeout = 120
+# The control socket would be one path in the home directory for every gunicorn on the machine.
+control_socket_disable = True

@@ -12,6 +12,9 @@ NOT_YOURS = OpenApiResponse(description="No such batch of yours (code `not_found
 BATCH_CREATE_RESPONSES = {
     201: OpenApiResponse(BatchSerializer, description="The batch; `Location` is its address."),
     400: OpenApiResponse(description="No files (`no_files`) or more than a batch may hold (`too_many_files`)."),
+    403: OpenApiResponse(
+        description="Several files from a user outside the batch upload rollout (`batch_upload_not_enabled`)."
+    ),
     409: OpenApiResponse(
         description="`client_reference` is already one of your batches (`client_reference_taken`); "
         "`Location` is that batch. Or the Idempotency-Key's first request is still being answered."
@@ -26,6 +29,9 @@ BATCH_FILES_RESPONSES = {
     201: ReceiptSerializer(many=True),
     400: OpenApiResponse(
         description="No files, more than a batch may hold, or a bad `position` (`invalid_position`)."
+    ),
+    403: OpenApiResponse(
+        description="A second file from a user outside the batch upload rollout (`batch_upload_not_enabled`)."
     ),
     404: NOT_YOURS,
     409: OpenApiResponse(

@@ -52,9 +52,7 @@ def refuse_request(request, sentence, status, code):
 
 def upload_refused(request, sentence, status, headers=None):
     """The upload page again with why the request as a whole was refused."""
-    form = UploadForm()
-    form.add_error("files", sentence)
-    response = render(request, "batches/upload.html", {"form": form}, status=status)
+    response = render(request, "batches/upload.html", {"form": UploadForm(), "refusal": sentence}, status=status)
     for name, value in (headers or {}).items():
         response[name] = value
     return response

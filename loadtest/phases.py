@@ -32,11 +32,13 @@ def concurrent_batches(url, accounts, pool, batches: int, files_per_batch: int, 
             answers[batch_id] = final_answer(url, account, batch_id, record)
         connection.close()
 
-    threads = [threading.Thread(target=one_batch, args=(index,)) for index in range(batches)]
+    # Daemon threads, joined with a timeout: Ctrl+C or TERM ends the run at once and stops the stack.
+    threads = [threading.Thread(target=one_batch, args=(index,), daemon=True) for index in range(batches)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        while thread.is_alive():
+            thread.join(timeout=1)
     return [batch_id for batch_id in ids if batch_id], answers, record
 
 

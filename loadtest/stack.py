@@ -34,10 +34,11 @@ def recreate_database(database_url: str) -> None:
 class Stack:
     """Every process of one deployment, started from this checkout, in `folder`."""
 
-    def __init__(self, folder: Path, database_url: str, workers: int, web_args: str):
+    def __init__(self, folder: Path, database_url: str, workers: int, web_args: str, web_server: str = "gunicorn"):
         self.folder = folder
         self.workers = workers
         self.web_args = shlex.split(web_args)
+        self.web_server = web_server
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.redis_port = free_port()
@@ -67,19 +68,7 @@ class Stack:
         recreate_database(self.database_url)
         self._manage("migrate", "--noinput", "-v0")
         self._manage("collectstatic", "--noinput", "-v0")
-        self._spawn(
-            "web",
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "receipts_site.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                *self.web_args,
-            ],
-            DATABASE_APPLICATION_NAME="receipts-loadtest-web",
-        )
+        self._spawn("web", self.web_command(), DATABASE_APPLICATION_NAME="receipts-loadtest-web")
         for number in range(1, self.workers + 1):
             self._spawn(
                 f"worker-{number}",
@@ -96,6 +85,12 @@ class Stack:
             )
         self._spawn("sweep", [sys.executable, "manage.py", "requeue_lost_receipts", "--every", "30"])
         wait_until(self._web_answers, "the web server")
+
+    def web_command(self) -> list[str]:
+        """gunicorn as configured in gunicorn.conf.py, or Django's development server to compare."""
+        if self.web_server == "runserver":
+            return [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload", *self.web_args]
+        return [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", *self.web_args]
 
     def stop(self) -> None:
         """TERM everything (workers finish their receipt), then KILL what is left after a minute."""

@@ -128,7 +128,7 @@ def process_receipt(receipt_id):
     close_old_connections()
     job = get_current_job()
     try:
-        pipeline.process(receipt_id, retry_scheduled=bool(job and job.retries_left))
+        pipeline.process(receipt_id, retry_scheduled=bool(job and job.retries_left), job_id=job.id if job else "")
     except DatabaseError:
         connection.close()  # the next attempt opens a fresh connection
         raise

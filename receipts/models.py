@@ -156,12 +156,15 @@ class Receipt(models.Model):
         if self.batch_id:
             receipt_changed.send(sender=Receipt, batch_id=self.batch_id)
 
-    def claim_for_processing(self):
-        """queued -> processing, attempt + 1; a second delivery of the job gets False."""
+    def claim_for_processing(self, job_id=""):
+        """queued -> processing, attempt + 1; a second delivery of the job gets False.
+
+        `job_id` is the claiming job's: the sweep asks RQ whether that job still runs.
+        """
         return self._move(
             self.Status.QUEUED, "claimed", f"Attempt {self.attempts + 1} started.",
             status=self.Status.PROCESSING, attempts=self.attempts + 1, started_at=timezone.now(),
-            error="", error_kind="",
+            error="", error_kind="", job_id=job_id or self.job_id,
         )
 
     def mark_completed(self, **fields):

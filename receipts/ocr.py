@@ -144,9 +144,13 @@ def _read_image_file(data, max_pages, deadline, steps, languages):
 
 
 def _frame_image(frame: Image.Image, page: int) -> Image.Image:
-    """One page of an image file, on white where it was transparent."""
+    """One page of an image file, on white where it was transparent.
+
+    A page of several is copied out of the file; the only page is used as it is, since a
+    copy of a 60-megapixel photo would cost 180 MB more.
+    """
     try:
-        image = frame.copy()
+        image = frame.copy() if getattr(frame, "n_frames", 1) > 1 else frame
     except (OSError, ValueError) as exc:
         raise UnreadableFile(
             f"Page {page + 1} of this image is damaged and could not be read."

@@ -21,18 +21,19 @@ from receipts.ocr import read_text
 logger = logging.getLogger(__name__)
 
 
-def process(receipt_id, retry_scheduled=False):
+def process(receipt_id, retry_scheduled=False, job_id=""):
     """Process one receipt if it is still queued; a duplicate delivery returns without work.
 
     A file's own fault, a timeout or anything unexpected fails the receipt with its sentence. A
     transient error gives the receipt back and is raised again for RQ to retry when
     `retry_scheduled` (the job has retries left) and the receipt has attempts left; else it fails.
+    `job_id` names the running job, so the sweep can tell when it is no longer running.
     """
     receipt = Receipt.objects.select_related("batch").filter(pk=receipt_id).first()
     if receipt is None:
         logger.warning("Receipt %s no longer exists; job dropped.", receipt_id)
         return
-    if not receipt.claim_for_processing():
+    if not receipt.claim_for_processing(job_id):
         logger.info("Receipt %s is %s, not queued; duplicate delivery ignored.", receipt.pk, receipt.status)
         # Its batch may not have heard of the last change (that step failed before): tell it again.
         receipt.announce()

@@ -1,6 +1,6 @@
 """/healthz for load balancers: the database answers, Redis answers, and a worker was seen recently."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, timedelta
 
 import django_rq
 from django.conf import settings
@@ -34,14 +34,16 @@ def live_workers():
     """Workers on the receipts queue that reported to Redis within HEALTH_WORKER_MAX_AGE seconds."""
     queue = django_rq.get_queue(QUEUE_NAME)
     since = timezone.now() - timedelta(seconds=settings.HEALTH_WORKER_MAX_AGE)
-    return [worker for worker in Worker.all(queue=queue) if aware(worker.last_heartbeat) >= since]
+    return [worker for worker in Worker.all(queue=queue) if reported_since(worker, since)]
 
 
-def aware(moment):
-    """RQ's times are UTC, with or without a time zone attached; None is long ago."""
+def reported_since(worker, since):
+    moment = worker.last_heartbeat
     if moment is None:
-        return timezone.make_aware(datetime.min.replace(year=2000), timezone.utc)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return False
+    if moment.tzinfo is None:  # RQ's times are UTC, with or without the zone attached
+        moment = moment.replace(tzinfo=UTC)
+    return moment >= since
 
 
 def check_workers():

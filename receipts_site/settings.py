@@ -85,7 +85,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "waffle.middleware.WaffleMiddleware",
     "receipts_site.middleware.ContentSecurityPolicyMiddleware",
 ]
 

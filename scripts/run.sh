@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the app: web server, RQ workers and the recovery sweep.
+# Sets everything up and runs the app: web server (gunicorn), RQ workers and the recovery sweep.
 # SQLite and local files by default; a local Redis is started when none answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,8 @@ fi
 ADMIN_PASSWORD="$(cat "$run_dir/admin-password")" $python manage.py ensure_admin admin
 token="$($python manage.py drf_create_token admin | awk '{print $3}')"
 
+# Metrics files of the previous run's processes: counts start again from zero.
+rm -rf "${PROMETHEUS_MULTIPROC_DIR:-.run/metrics}"
 # TERM (kill, a supervisor, docker stop) or Ctrl+C stops everything started here. Workers take
 # TERM as a warm shutdown: each finishes the receipt it is reading, then exits, so the stop
 # waits for them. Everything runs in the background, because bash runs a trap only once the
@@ -35,7 +37,7 @@ pids=()
 stop() {
   trap - EXIT INT TERM
   if [ "${#pids[@]}" -gt 0 ]; then
-    echo "Stopping the web server, ${workers} workers (each finishes its current receipt) and the sweep."
+    echo "Stopping the web server, the sweep, the webhook worker and ${workers} worker(s); each worker finishes its current receipt first."
     kill -TERM "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
   fi
@@ -63,7 +65,7 @@ cat <<INFO
   Metrics: http://127.0.0.1:$port/metrics   Health: http://127.0.0.1:$port/healthz
 
 INFO
-$python manage.py runserver "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port" --noreload &
+$python -m gunicorn --bind "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port" &  # gunicorn.conf.py: threads and a deep backlog
 pids+=($!)
 # Any of them ending (the web server failing to bind, say) stops the rest.
 wait -n "${pids[@]}" || true

@@ -130,9 +130,9 @@ def test_run_starts_one_worker_per_core_though_it_limits_tesseract_threads(start
     script.wait_until_serving()
 
     assert f"Started {CORES} workers, one per core" in script.text()
-    wait_for(lambda: len(children(script.process.pid, "rqworker")) == CORES, message="the workers")
+    wait_for(lambda: len(children(script.process.pid, "rqworker receipts")) == CORES, message="the workers")
     assert len(children(script.process.pid, "requeue_lost_receipts")) == 1
-    assert len(children(script.process.pid, "runserver")) == 1
+    assert len(children(script.process.pid, "gunicorn")) == 1
 
 
 def test_receipt_workers_overrides_the_number_of_workers(start_run_script):
@@ -140,7 +140,7 @@ def test_receipt_workers_overrides_the_number_of_workers(start_run_script):
     script.wait_until_serving()
 
     assert "Started 3 workers" in script.text()
-    wait_for(lambda: len(children(script.process.pid, "rqworker")) == 3, message="three workers")
+    wait_for(lambda: len(children(script.process.pid, "rqworker receipts")) == 3, message="three workers")
 
 
 def test_a_worker_count_that_is_not_a_number_is_refused(start_run_script):
@@ -153,7 +153,7 @@ def test_a_worker_count_that_is_not_a_number_is_refused(start_run_script):
 def test_term_stops_everything_after_the_receipt_being_read_is_finished(start_run_script, user):
     script = start_run_script(RECEIPT_WORKERS="2")
     script.wait_until_serving()
-    wait_for(lambda: len(children(script.process.pid, "rqworker")) == 2, message="the workers")
+    wait_for(lambda: len(children(script.process.pid, "rqworker receipts")) == 2, message="the workers")
     batch = create_batch(user, [upload("long.png", long_receipt_png(lines=120), "image/png")])
     receipt = batch.receipts.get()
     wait_for(
@@ -169,13 +169,13 @@ def test_term_stops_everything_after_the_receipt_being_read_is_finished(start_ru
     receipt.refresh_from_db()
     assert receipt.status == Receipt.Status.COMPLETED
     assert receipt.attempts == 1
-    assert "Stopping the web server, 2 workers" in script.text()
+    assert "Stopping the web server, the sweep, the webhook worker and 2 worker(s)" in script.text()
 
 
 def test_term_while_idle_stops_every_process(start_run_script):
     script = start_run_script(RECEIPT_WORKERS="2")
     script.wait_until_serving()
-    wait_for(lambda: len(children(script.process.pid, "rqworker")) == 2, message="the workers")
+    wait_for(lambda: len(children(script.process.pid, "rqworker receipts")) == 2, message="the workers")
     started = descendants(script.process.pid)
 
     assert script.stop() == 0

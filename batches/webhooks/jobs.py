@@ -5,14 +5,18 @@ A failed attempt raises, and RQ runs the job again after the next WEBHOOK_RETRY_
 """
 
 import logging
+import uuid
 
 import django_rq
 from django.conf import settings
 from redis.exceptions import RedisError
 from rq import Retry, get_current_job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 
 from batches.webhooks import sending
 from batches.webhooks.models import Delivery
+from receipts.jobs import LIVE_JOB_STATUSES
 from receipts_site import metrics
 
 logger = logging.getLogger(__name__)
@@ -27,10 +31,13 @@ class DeliveryFailed(Exception):
 def enqueue_delivery(delivery):
     """Queue the first attempt; False (logged) when Redis is away: the delivery waits for a resend."""
     intervals = settings.WEBHOOK_RETRY_INTERVALS
+    delivery.job_id = f"webhook-{delivery.pk}-{uuid.uuid4().hex[:8]}"
+    Delivery.objects.filter(pk=delivery.pk).update(job_id=delivery.job_id)
     try:
         django_rq.get_queue(QUEUE_NAME).enqueue(
             deliver,
             str(delivery.pk),
+            job_id=delivery.job_id,
             retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
             job_timeout=int(settings.WEBHOOK_TIMEOUT * 2 + 30),
             description=f"Webhook {delivery.event} to {delivery.endpoint.url}",
@@ -40,6 +47,17 @@ def enqueue_delivery(delivery):
         logger.warning("Webhook delivery %s not queued, Redis is not answering: %s", delivery.pk, exc)
         return False
     return True
+
+
+def on_its_way(delivery):
+    """True while the delivery's job is queued, running or waiting for its next attempt."""
+    if delivery.status != Delivery.Status.PENDING or not delivery.job_id:
+        return False
+    try:
+        job = Job.fetch(delivery.job_id, connection=django_rq.get_connection(QUEUE_NAME))
+    except NoSuchJobError:
+        return False
+    return job.get_status(refresh=False) in LIVE_JOB_STATUSES
 
 
 def deliver(delivery_id):

@@ -56,6 +56,8 @@ class Delivery(models.Model):
     payload = models.JSONField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     error = models.TextField(blank=True)
+    # The RQ job last queued for it, so a resend can tell a delivery on its way from a lost one.
+    job_id = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -72,12 +74,9 @@ class Delivery(models.Model):
         self.save(update_fields=["status", "error", "finished_at"])
 
     def reopen(self):
-        """pending again, for a resend; returns False when it is pending already."""
-        return bool(
-            Delivery.objects.filter(pk=self.pk)
-            .exclude(status=self.Status.PENDING)
-            .update(status=self.Status.PENDING, error="", finished_at=None)
-        )
+        """pending again, for a resend (its attempts so far are kept)."""
+        self.status, self.error, self.finished_at = self.Status.PENDING, "", None
+        self.save(update_fields=["status", "error", "finished_at"])
 
 
 class Attempt(models.Model):

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from batches.webhooks import addresses
-from batches.webhooks.jobs import enqueue_delivery
+from batches.webhooks.jobs import enqueue_delivery, on_its_way
 from batches.webhooks.models import Endpoint, Event
 
 MAX_ENDPOINTS_PER_USER = 20
@@ -28,10 +28,13 @@ def register_endpoint(user, url, events=None, description=""):
 
 
 def resend(delivery):
-    """Send a delivery again (same event id, new attempts); False when it is still being sent."""
+    """Send a delivery again (same event id, new attempts); False while it is on its way.
+
+    A pending delivery whose job was lost (Redis was away when it was made) can be resent too.
+    """
+    if on_its_way(delivery):
+        return False
     with transaction.atomic():
-        if not delivery.reopen():
-            return False
+        delivery.reopen()
         transaction.on_commit(lambda: enqueue_delivery(delivery))
-    delivery.refresh_from_db()
     return True

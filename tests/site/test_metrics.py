@@ -1,13 +1,19 @@
 """/metrics: counts from the web and worker processes, added up, and who may read them."""
 
+import json
 import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.test import override_settings
+from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from tests.conftest import upload
+from receipts_site import metrics
+from tests.conftest import PROJECT_DIR, upload
 from tests.receipt_images import receipt_png
 from tests.site.metrics_scrape import change, sample, scrape
 
@@ -120,3 +126,36 @@ def test_an_allowed_network_reads_metrics_without_a_token(client, db):
 def test_metrics_directory_is_this_runs_own():
     assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == settings.PROMETHEUS_MULTIPROC_DIR
     assert Path(settings.PROMETHEUS_MULTIPROC_DIR).is_dir()
+
+
+def defined_series():
+    """Every series name the metrics module's counters and histograms can produce."""
+    suffixes = {"counter": ["_total"], "histogram": ["_bucket", "_sum", "_count"]}
+    return {
+        metric._name + suffix
+        for metric in vars(metrics).values()
+        if isinstance(metric, MetricWrapperBase)
+        for suffix in suffixes[metric._type]
+    }
+
+
+def test_the_grafana_dashboard_uses_only_metrics_we_export(client, transactional_db):
+    dashboard = json.loads((Path(settings.BASE_DIR) / "docs" / "grafana-dashboard.json").read_text())
+    exported = {name for name, _labels in scrape(client)} | defined_series()
+    expressions = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    used = {name for expr in expressions for name in re.findall(r"\b(receipts_[a-z_]+)\b", expr)}
+
+    assert len(dashboard["panels"]) == 12
+    assert "receipts_oldest_queued_seconds" in used and "receipts_finished_total" in used
+    assert used <= exported, used - exported
+
+
+def test_metrics_bench_counts_every_job_in_one_file_per_worker():
+    result = subprocess.run(
+        [sys.executable, "-m", "receipts_site.metrics_bench", "20"],
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=True,
+    )
+
+    lines = result.stdout.strip().splitlines()
+    assert re.match(r"\s*per_job: 20 jobs -> 40 files, /metrics rendered in [\d.]+ ms, counted 20\.0$", lines[0])
+    assert re.match(r"per_worker: 20 jobs -> 2 files, /metrics rendered in [\d.]+ ms, counted 20\.0$", lines[1])

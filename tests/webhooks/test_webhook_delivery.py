@@ -178,3 +178,35 @@ def test_a_private_address_is_refused_at_delivery_without_the_setting(
     assert attempt.error == (
         "Not sent: 127.0.0.1 is a private, loopback or link-local address; webhooks go to public addresses only."
     )
+
+
+def test_admin_shows_attempts_and_resends_a_delivery(
+    api_client, client, staff_user, receiver, run_worker, run_webhook_worker
+):
+    _endpoint, delivery = failed_delivery(api_client, receiver, run_worker, run_webhook_worker)
+    client.force_login(staff_user)
+
+    page = client.get(f"/admin/webhooks/delivery/{delivery.pk}/change/").content.decode()
+    response = client.post(
+        "/admin/webhooks/delivery/", {"action": "resend_selected", "_selected_action": [str(delivery.pk)]}
+    )
+    run_webhook_worker()
+
+    assert page.count("HTTP 500") >= 3 and "Gave up after 3 attempts" in page
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SUCCEEDED
+    assert [a.status_code for a in delivery.attempts.all()] == [500, 500, 500, 200]
+
+
+def test_a_delivery_whose_job_was_lost_can_be_resent(api_client, receiver, user, run_webhook_worker, transactional_db):
+    endpoint = Endpoint.objects.create(user=user, url=receiver.url, events=["batch.finished"])
+    delivery = Delivery.objects.create(endpoint=endpoint, event="batch.finished", payload={"id": "lost"}, job_id="gone")
+
+    response = api_client.post(f"/api/webhook-deliveries/{delivery.pk}/resend")
+    run_webhook_worker()
+
+    assert response.status_code == 202
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SUCCEEDED
+    assert receiver.json() == {"id": "lost"}
