@@ -1,6 +1,8 @@
-"""API list filters that refuse what the schema does not allow, instead of ignoring it."""
+"""API list filters and pages that refuse what the schema does not allow, instead of ignoring it."""
 
 import django_filters
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -14,3 +16,13 @@ class StrictFilterSet(django_filters.FilterSet):
                 self.form.add_error(name, "Give a value, or leave this filter out.")
                 valid = False
         return valid
+
+
+class StrictPageNumberPagination(PageNumberPagination):
+    """`?page=` must be a whole number from 1, as the schema says; DRF alone reads a blank as 1."""
+
+    def get_page_number(self, request, paginator):
+        value = request.query_params.get(self.page_query_param)
+        if value is not None and not value.isdigit():
+            raise ValidationError({self.page_query_param: ["A page is a whole number from 1."]})
+        return super().get_page_number(request, paginator)

@@ -98,3 +98,11 @@ def test_a_filter_given_without_a_value_or_with_an_unknown_one_is_refused(api_cl
     assert empty.status_code == unknown.status_code == not_boolean.status_code == 400
     assert empty.json()["errors"] == {"status": ["Give a value, or leave this filter out."]}
     assert unknown.json()["code"] == "invalid"
+
+
+def test_a_page_that_is_not_a_whole_number_is_refused(api_client, user, db):
+    blank = api_client.get("/api/receipts", {"page": ""})
+    words = api_client.get("/api/batches", {"page": "two"})
+
+    assert blank.status_code == words.status_code == 400
+    assert blank.json()["errors"] == {"page": ["A page is a whole number from 1."]}
