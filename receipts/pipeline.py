@@ -33,7 +33,7 @@ def process(receipt_id, retry_scheduled=False, job_id=""):
     if receipt is None:
         logger.warning("Receipt %s no longer exists; job dropped.", receipt_id)
         return
-    if not receipt.claim_for_processing(job_id):
+    if not claim(receipt, job_id):
         logger.info("Receipt %s is %s, not queued; duplicate delivery ignored.", receipt.pk, receipt.status)
         # Its batch may not have heard of the last change (that step failed before): tell it again.
         receipt.announce()
@@ -52,6 +52,27 @@ def process(receipt_id, retry_scheduled=False, job_id=""):
         if receipt.status == Receipt.Status.PROCESSING and not receipt.release_for_retry(error, retry_scheduled):
             return
         raise
+
+
+def claim(receipt, job_id):
+    """Claim the receipt for this job; True when it is ours.
+
+    A connection lost after the claim was committed (telling the batch, say) leaves the receipt
+    processing under this job: the database says whether the claim went through, and if it did
+    the attempt goes on, instead of leaving the receipt to a retry that would find it taken.
+    """
+    attempts = receipt.attempts
+    try:
+        return receipt.claim_for_processing(job_id)
+    except DatabaseError:
+        connection.close()
+        claimed = Receipt.objects.filter(
+            pk=receipt.pk, status=Receipt.Status.PROCESSING, attempts=attempts + 1, job_id=job_id
+        ).exists()
+        if not (job_id and claimed):
+            raise
+        receipt.status, receipt.attempts, receipt.job_id = Receipt.Status.PROCESSING, attempts + 1, job_id
+        return True
 
 
 def fail(receipt, error):
