@@ -51,7 +51,8 @@ class Fields:
         for name in KEY_FIELDS:
             if not getattr(self, name) or self.confidence.get(name, 0.0) < REVIEW_THRESHOLD:
                 return True
-        return False
+        # A currency read but doubted (signs that disagree with the country) is worth a look too.
+        return bool(self.currency) and self.confidence.get("currency", 1.0) < REVIEW_THRESHOLD
 
 
 def extract_fields(ocr: OcrResult) -> Fields:

@@ -87,4 +87,8 @@ def detect_currency(text: str) -> tuple[str, float]:
             return "MYR", 0.5
         return ("EUR", 0.5) if EUROZONE_RE.search(text) else ("", 0.0)
     code = max(counts, key=counts.get)
+    if code != "MYR" and counts[code] == 1 and MALAYSIA_RE.search(text):
+        # One foreign sign on a Malaysian receipt is more likely an item code ("£8318") than the
+        # money it is paid in: ringgit, for a person to check.
+        return "MYR", 0.4
     return code, 0.9 if counts[code] > 1 else 0.75

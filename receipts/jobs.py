@@ -7,6 +7,7 @@ nudge, so a lost or duplicated job never loses or doubles a receipt.
 import logging
 import uuid
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import django_rq
@@ -21,6 +22,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from receipts import pipeline
+from receipts.failures import is_retryable
 from receipts.limits import reserve_pending
 from receipts.models import Receipt
 
@@ -121,21 +123,40 @@ def top_up(receipt_id):
         dispatch([user_id])
 
 
-def retry_receipts(receipts, requested_by, reason):
-    """Queue the failed ones among `receipts` again at a person's request; returns those retried.
+@dataclass
+class RetryOutcome:
+    """What a retry request did: the receipts queued again, and those left as they were."""
 
-    The one path behind the admin action, the batch page's buttons and the API. Retries count
-    against the owner's cap on waiting receipts like uploads do (TooManyPending).
+    retried: list = field(default_factory=list)
+    permanent: list = field(default_factory=list)  # failed for a reason retrying cannot change
+    not_failed: list = field(default_factory=list)
+
+
+def retry_receipts(receipts, requested_by, reason):
+    """Queue the failed ones among `receipts` again at a person's request, when that can succeed.
+
+    The one path behind the admin action, the batch page's buttons and the API. A receipt that
+    failed for good (not an image, too large) is left failed: its Failure says why. Retries
+    count against the owner's cap on waiting receipts like uploads do (TooManyPending).
     """
-    failed = [receipt for receipt in receipts if receipt.status == Receipt.Status.FAILED]
-    if not failed:
-        return []
+    outcome = RetryOutcome()
+    wanted = []
+    for receipt in receipts:
+        if receipt.status != Receipt.Status.FAILED:
+            outcome.not_failed.append(receipt)
+        elif is_retryable(receipt):
+            wanted.append(receipt)
+        else:
+            outcome.permanent.append(receipt)
+    if not wanted:
+        return outcome
     with transaction.atomic():
-        for owner_id, adding in Counter(receipt.user_id for receipt in failed).items():
+        for owner_id, adding in Counter(receipt.user_id for receipt in wanted).items():
             reserve_pending(owner_id, adding)
-        retried = [receipt for receipt in failed if receipt.requeue(requested_by, reason)]
-    dispatch(receipt.user_id for receipt in retried)
-    return retried
+        for receipt in wanted:
+            (outcome.retried if receipt.requeue(requested_by, reason) else outcome.not_failed).append(receipt)
+    dispatch(receipt.user_id for receipt in outcome.retried)
+    return outcome
 
 
 def process_receipt(receipt_id):

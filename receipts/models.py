@@ -34,6 +34,7 @@ class Receipt(models.Model):
         NONE = ""
         UNREADABLE = "unreadable", "Unreadable file"
         TOO_LARGE = "too_large", "Too large"
+        OVER_LIMIT = "over_limit", "Over a pixel or page limit"
         TIMEOUT = "timeout", "Timed out"
         TRANSIENT = "transient", "Gave up after retries"
         CRASHED = "crashed", "Stopped the reader"
@@ -106,6 +107,11 @@ class Receipt(models.Model):
     @property
     def is_pending(self):
         return self.status in self.PENDING_STATUSES
+
+    @property
+    def has_preview(self):
+        """A picture can be drawn: a readable type, and not found damaged when it was read."""
+        return bool(self.content_type) and self.error_kind != self.ErrorKind.UNREADABLE
 
     @property
     def key_confidence(self):

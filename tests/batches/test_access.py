@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from batches.services import create_batch
 from receipts.models import Receipt
-from tests.conftest import PROJECT_DIR, upload
+from tests.conftest import PROJECT_DIR, failed_for_a_passing_reason, upload
 from tests.receipt_images import receipt_png
 
 
@@ -36,6 +36,7 @@ def test_htmx_retry_without_csrf_token_is_refused(user, transactional_db):
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     batch = create_batch(user, [upload("bad.png", b"nope")])
+    failed_for_a_passing_reason(batch.receipts.get())
 
     refused = client.post(f"/batches/{batch.id}/retry-failed", HTTP_HX_REQUEST="true")
     page = client.get(f"/batches/{batch.id}/")
