@@ -14,7 +14,7 @@ from batches.models import Batch
 from receipts.filetypes import inspect_file
 from receipts.jobs import enqueue_receipts
 from receipts.models import Receipt
-from receipts.ocr import UnreadableFile
+from receipts.reading import UnreadableFile
 
 MAX_FILENAME_LENGTH = 255
 PROCESSING_DELAYED = "Your receipts are saved. Processing is delayed and will start shortly."

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pypdfium2
 from PIL import Image, UnidentifiedImageError
 
-from receipts.ocr import UnreadableFile
+from receipts.reading import UnreadableFile
 
 try:
     import pillow_heif

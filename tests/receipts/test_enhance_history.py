@@ -3,8 +3,8 @@
 from django.utils import timezone
 
 from receipts.enhance import enhance, learn_from_correction
-from receipts.extract import Fields
 from receipts.models import Receipt
+from receipts.reading.fields import Fields
 
 
 def enhance_for(user, merchant, text=""):

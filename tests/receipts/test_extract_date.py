@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from receipts.extract import extract_fields_from_text
+from receipts.reading.fields import extract_fields_from_text
 
 
 def date_of(text: str) -> datetime.date | None:

@@ -1,7 +1,7 @@
 """Confidence per field and the needs_review flag."""
 
-from receipts.extract import Fields, extract_fields, extract_fields_from_text
-from receipts.ocr import OcrResult, Word
+from receipts.reading.fields import Fields, extract_fields, extract_fields_from_text
+from receipts.reading.layout import Segment, line_from_segments
 
 GOOD = """CORNER BAKERY SDN BHD
 12 JALAN MAWAR, 50450 KUALA LUMPUR
@@ -65,38 +65,42 @@ def test_address_numbers_above_the_date_are_not_line_items():
     assert [item.description for item in items] == ["TEA"]
 
 
-def ocr_of(lines: list[list[tuple[str, float]]]) -> OcrResult:
-    """An OCR result built from lines of (word, confidence)."""
-    words = [
-        Word(text, conf, 10 * i, 20 * n, 10, 10, 0, n)
+def ocr_of(lines: list[list[tuple[str, float]]]):
+    """Lines as an OCR engine gives them, built from (word, confidence in percent)."""
+    return [
+        line_from_segments(
+            [
+                Segment(text, conf / 100, (10 * i, 20 * n, 10 * i + 9, 20 * n + 10))
+                for i, (text, conf) in enumerate(line)
+            ],
+            page=0,
+        )
         for n, line in enumerate(lines)
-        for i, (text, conf) in enumerate(line)
     ]
-    return OcrResult("", words, 1, "ocr", 0.1, [])
 
 
 def test_merchant_with_a_doubtful_word_sends_the_receipt_to_review():
     lines = [
-        [("INDAH", 95), ("GIFT", 93), ("&", 90), ("HOME", 94), ("BECO", 20)],
-        [("DATE:", 95), ("19/10/2018", 92)],
-        [("TOTAL", 96), ("60.30", 95)],
-        [("CASH", 96), ("70.30", 95)],
-        [("CHANGE", 96), ("10.00", 95)],
+        [("MAPLE", 95), ("CRAFT", 93), ("&", 90), ("GARDEN", 94), ("BTORE", 20)],
+        [("DATE:", 95), ("04/07/2021", 92)],
+        [("TOTAL", 96), ("41.20", 95)],
+        [("CASH", 96), ("50.00", 95)],
+        [("CHANGE", 96), ("8.80", 95)],
     ]
     fields = extract_fields(ocr_of(lines))
-    assert fields.merchant == "INDAH GIFT & HOME BECO"
+    assert fields.merchant == "MAPLE CRAFT & GARDEN BTORE"
     assert fields.confidence["merchant"] < 0.5
     assert fields.needs_review is True
 
 
 def test_clearly_read_receipt_from_ocr_does_not_need_review():
     lines = [
-        [("INDAH", 95), ("GIFT", 93), ("TRADING", 94)],
-        [("DATE:", 95), ("19/10/2018", 92)],
-        [("TOTAL", 96), ("60.30", 95)],
-        [("CASH", 96), ("70.30", 95)],
-        [("CHANGE", 96), ("10.00", 95)],
+        [("MAPLE", 95), ("CRAFT", 93), ("TRADING", 94)],
+        [("DATE:", 95), ("04/07/2021", 92)],
+        [("TOTAL", 96), ("41.20", 95)],
+        [("CASH", 96), ("50.00", 95)],
+        [("CHANGE", 96), ("8.80", 95)],
     ]
     fields = extract_fields(ocr_of(lines))
-    assert (fields.merchant, str(fields.total)) == ("INDAH GIFT TRADING", "60.30")
+    assert (fields.merchant, str(fields.total)) == ("MAPLE CRAFT TRADING", "41.20")
     assert fields.needs_review is False

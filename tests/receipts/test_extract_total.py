@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from receipts.extract import extract_fields_from_text
-from receipts.extract_money import find_amounts
+from receipts.reading.fields import extract_fields_from_text
+from receipts.reading.fields.money import find_amounts
 
 
 def total_of(text: str) -> Decimal | None:
@@ -165,14 +165,14 @@ def test_one_agreeing_reading_does_not_overrule_the_labelled_total():
 
 
 def test_tax_table_row_confirms_its_sum_even_when_the_tax_is_zero():
-    from receipts.extract_totals import Totals, _agreement_bonuses, amount_lines
+    from receipts.reading.fields.totals import Totals, _agreement_bonuses, amount_lines
 
     lines = [("GST SUMMARY AMOUNT TAX", 0.9), ("TOTAL 80.91 0.00", 0.9)]
     assert _agreement_bonuses(amount_lines(lines), Totals())[Decimal("80.91")] == 1.5
 
 
 def test_total_line_is_taken_as_the_tax_row_only_when_its_amounts_look_it():
-    from receipts.extract_totals import Totals, _agreement_bonuses, amount_lines
+    from receipts.reading.fields.totals import Totals, _agreement_bonuses, amount_lines
 
     row = _agreement_bonuses(amount_lines([("TOTAL: 16.98 1.02", 0.9)]), Totals())
     assert row[Decimal("18.00")] == 1.5

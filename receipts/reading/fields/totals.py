@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from receipts.extract_money import find_amounts
+from receipts.reading.fields.money import find_amounts
 
 ZERO = Decimal("0.00")
 

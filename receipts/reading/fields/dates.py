@@ -1,7 +1,7 @@
 """Finding the date of a receipt in the many ways receipts print it.
 
 Numeric dates are ambiguous ("03/04/2018"); a part above 12 settles the order, and
-otherwise the currency decides: US dollars mean month first, everything else day first.
+otherwise the locale decides: month first in the US, day first everywhere else.
 """
 
 import datetime
@@ -29,7 +29,6 @@ MONTH_NAME_DAY = re.compile(
 )
 TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:AM|PM)?\b", re.IGNORECASE)
 DATE_LABEL_RE = re.compile(r"\bDATE\b|\bTARIKH\b|\bDATED\b|\bD[A4]T[E3]\s*:", re.IGNORECASE)
-MONTH_FIRST_CURRENCIES = {"USD"}
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2040
 # Digits OCR commonly mistakes for others on receipts, most likely first.
 DIGIT_CONFUSIONS = {"7": "12", "1": "7", "0": "86", "8": "036", "6": "085", "3": "8", "5": "6"}
@@ -41,9 +40,8 @@ class FoundDate:
     conf: float
 
 
-def find_date(lines: list[str], currency: str = "") -> FoundDate | None:
+def find_date(lines: list[str], month_first: bool = False) -> FoundDate | None:
     """The receipt's date: the first date on a line labelled DATE, else the first date."""
-    month_first = currency in MONTH_FIRST_CURRENCIES
     candidates = []
     for index, line in enumerate(lines):
         for value, certain in dates_in_line(line, month_first=month_first):

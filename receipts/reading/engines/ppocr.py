@@ -1,0 +1,60 @@
+"""PP-OCRv6 through rapidocr on ONNX Runtime: reads faint thermal print Tesseract misreads.
+
+The detection and recognition models ship inside the pinned rapidocr wheel, so nothing is
+downloaded. The engine holds a few hundred megabytes, so it is built on first use, once per
+process: only workers that read a page with it ever pay for it, never web processes.
+"""
+
+import functools
+import time
+
+import numpy as np
+from PIL import Image
+
+from receipts.reading.engines.tesseract import OcrTimeout
+from receipts.reading.layout import Line, Segment, group_into_lines, normalise
+
+# Pages are detected at most this many pixels on their long side; receipt text stays
+# legible and detection time grows with the area.
+DETECTION_SIDE = 1280
+# The angle classifier turns upside-down text lines; receipts are read upright (the
+# Tesseract path turns pages), and it costs a model call per line.
+PARAMS = {
+    "Global.use_cls": False,
+    "Global.log_level": "warning",
+    "Det.limit_type": "max",
+    "Det.limit_side_len": DETECTION_SIDE,
+    # One thread per worker process, as OMP_THREAD_LIMIT=1 gives Tesseract: N workers, N cores.
+    "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+}
+
+
+@functools.cache
+def _engine():
+    from rapidocr import RapidOCR  # imported here: loading it costs memory only where it reads
+
+    return RapidOCR(params=PARAMS)
+
+
+def read_page(image: Image.Image, page: int, deadline: float, steps: list) -> list[Line]:
+    """Lines of one page image, top to bottom."""
+    if time.monotonic() >= deadline:
+        raise OcrTimeout("Reading the text took longer than the time allowed.")
+    started = time.monotonic()
+    pixels = np.asarray(image.convert("L"))
+    output = _engine()(pixels)
+    steps.append(("rapidocr", time.monotonic() - started))
+    if output.boxes is None:
+        return []
+    segments = []
+    for box, text, score in zip(output.boxes, output.txts, output.scores, strict=True):
+        text = normalise(text)
+        if not text:
+            continue
+        xs = [int(point[0]) for point in box]
+        ys = [int(point[1]) for point in box]
+        segments.append(Segment(text, float(score), (min(xs), min(ys), max(xs), max(ys))))
+    if time.monotonic() >= deadline:
+        raise OcrTimeout("Reading the text took longer than the time allowed.")
+    return group_into_lines(segments, page)
