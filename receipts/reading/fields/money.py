@@ -11,10 +11,11 @@ from receipts.reading.locales import Locale
 
 CENTS = Decimal("0.01")
 
-# An amount always has two decimals here: "12.50", "1,234.50", "33,92", "37. 55".
+# An amount always has two decimals here: "12.50", "1,234.50", "33,92", "37. 55"; a rate
+# ("19,00 %") is not an amount.
 AMOUNT_RE = re.compile(
     r"(?<![\d.,:])(?P<minus>-\s?(?:[A-Z]{1,3}\s?)?)?"
-    r"(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,7})\s?[.,]\s?(?P<cents>\d{2})(?![.,/:-]?\d)"
+    r"(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,7})\s?[.,]\s?(?P<cents>\d{2})(?![.,/:-]?\d)(?!\s?%)"
 )
 # Space in place of the point ("64 13") or no point at all ("5142", "-001"): accepted
 # only at the end of a line whose label says it holds money. Digits before a point are
