@@ -18,6 +18,7 @@ def print_report(folder: Path, results: list[dict], cascades: tuple[str, ...], m
     print_cost(read, cascades)
     if main in cascades:
         print_bands(results, main)
+        print_evidence(results, main)
         print_time_split(read, main)
         print_misses(results, main)
 
@@ -74,6 +75,20 @@ def print_bands(results: list[dict], order: str) -> None:
             right = sum(c["ok"] for c in band)
             cells.append(f"{right / len(band):.2f} ({right}/{len(band)})" if band else "-")
         print(f"{name:9}" + "".join(f"{cell:>16}" for cell in cells))
+
+
+def print_evidence(results: list[dict], order: str) -> None:
+    """Accuracy per evidence class: the figures reading.confidence.ACCURACY is set from."""
+    print(f"\nAccuracy by evidence class ({order}):")
+    for name, field in (("total", "total"), ("date", "date"), ("company", "merchant")):
+        cells = {}
+        for r in results:
+            if r["error"] or not r["label"].get(name):
+                continue
+            kind = r["cascades"][order]["evidence"].get(field) or "missing"
+            cells.setdefault(kind, []).append(r["cascades"][order]["checks"][name]["ok"])
+        parts = [f"{kind} {sum(v) / len(v):.2f} ({sum(v)}/{len(v)})" for kind, v in sorted(cells.items())]
+        print(f"  {name:9}" + ", ".join(parts))
 
 
 def print_time_split(read: list[dict], order: str) -> None:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from receipts.reading.cascade import choose_fields, doubts
+from receipts.reading.confidence import calibrate
 from receipts.reading.engines import (
     DEFAULT_LANGUAGES,
     ENGINE_NAMES,
@@ -27,7 +28,7 @@ from receipts.reading.layout import Line, lines_to_text
 
 __all__ = [
     "DEFAULT_LANGUAGES", "ENGINE_NAMES", "RAPIDOCR", "TESSERACT", "EngineReading", "Fields",
-    "OcrTimeout", "ReadOptions", "Reading", "UnreadableFile", "open_pages", "parse_engines", "read",
+    "OcrTimeout", "ReadOptions", "Reading", "UnreadableFile", "extract", "open_pages", "parse_engines", "read",
     "read_with", "run_cascade",
 ]  # fmt: skip
 
@@ -85,12 +86,14 @@ def read(data: bytes, content_type: str, options: ReadOptions = ReadOptions()) -
         lines = [line for page in pages for line in page.lines]
         fields = extract(lines, options, steps)
         fields.provenance = {name: PDF_TEXT for name in fields.confidence}
+        calibrate(fields)
         return Reading(fields, lines_to_text(lines), len(pages), PDF_TEXT, [], steps,
                        time.monotonic() - started)
     readings = run_cascade(
         options.engines, lambda engine: read_with(engine, pages, deadline, steps, options)
     )
     fields, text = choose_fields(readings)
+    calibrate(fields)
     source = "+".join(reading.engine for reading in readings)
     return Reading(fields, text, len(pages), source, readings, steps, time.monotonic() - started)
 

@@ -7,6 +7,7 @@ check, the surer one when both or neither do; two engines reading the same value
 surer than either alone.
 """
 
+import copy
 import datetime
 from decimal import Decimal
 
@@ -59,7 +60,7 @@ def passes(fields: Fields, name: str, today: datetime.date | None = None) -> boo
 def choose_fields(readings: list) -> tuple[Fields, str]:
     """Per group of fields, the reading that checks out best; and the text of the main one."""
     if len(readings) == 1:
-        return readings[0].fields, readings[0].text
+        return copy.deepcopy(readings[0].fields), readings[0].text
     chosen = Fields()
     wins: dict[str, int] = {}
     for group, names in GROUPS.items():

@@ -45,6 +45,8 @@ class Fields:
     # The engine each field was read by ("tesseract", "rapidocr", "pdf-text").
     provenance: dict[str, str] = field(default_factory=dict)
     locale: str = ""
+    # Why each key field's confidence is what it is (see reading.confidence).
+    evidence: dict[str, str] = field(default_factory=dict)
 
     @property
     def needs_review(self) -> bool:
