@@ -44,3 +44,19 @@ def test_synthetic_set_is_the_same_for_the_same_seed_and_spans_the_locales(tmp_p
     assert first == second
     assert {label["locale"] for label in first} == {"US", "UK", "DE", "FR", "MY"}
     assert (tmp_path / "a" / "000.jpg").read_bytes() == (tmp_path / "b" / "000.jpg").read_bytes()
+
+
+def test_pipeline_benchmark_splits_a_receipts_time_by_step(tmp_path, user, db, capsys):
+    from bench.pipeline import STEPS, measure_pipeline, print_split
+
+    main(["--make-synthetic", str(tmp_path), "1"])
+    (result,) = measure_pipeline(sorted(tmp_path.glob("*.jpg")), user)
+
+    assert result["status"] == "completed"
+    assert set(result["spent"]) == set(STEPS)
+    assert result["spent"]["OCR"] > 0 and result["spent"]["enhance"] > 0
+    assert abs(sum(result["spent"].values()) - result["wall"]) < 0.01
+    print_split([result])
+    report = capsys.readouterr().out
+    assert "1 receipts through the pipeline; 1 read by OCR." in report
+    assert "Pipeline time / the OCR engines' own time in the same calls: median " in report
