@@ -31,7 +31,7 @@ def test_a_page_becomes_lines_in_reading_order_with_boxes():
 
 
 def test_the_engine_runs_on_one_thread_with_the_models_of_its_wheel():
-    engine = ppocr._engine()
+    engine = ppocr.engine()
     assert ppocr.PARAMS["EngineConfig.onnxruntime.intra_op_num_threads"] == 1
     assert engine.cfg.Global.use_cls is False
     assert str(engine.cfg.Global.model_root_dir).endswith("rapidocr/models")

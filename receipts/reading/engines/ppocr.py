@@ -31,7 +31,8 @@ PARAMS = {
 
 
 @functools.cache
-def _engine():
+def engine():
+    """The loaded engine, built once per process on first use."""
     from rapidocr import RapidOCR  # imported here: loading it costs memory only where it reads
 
     return RapidOCR(params=PARAMS)
@@ -43,7 +44,7 @@ def read_page(image: Image.Image, page: int, deadline: float, steps: list) -> li
         raise OcrTimeout("Reading the text took longer than the time allowed.")
     started = time.monotonic()
     pixels = np.asarray(image.convert("L"))
-    output = _engine()(pixels)
+    output = engine()(pixels)
     steps.append(("rapidocr", time.monotonic() - started))
     if output.boxes is None:
         return []

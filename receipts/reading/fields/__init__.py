@@ -90,7 +90,9 @@ def _extract(scored: list[tuple[str, float]], weakest: list[float], locale: str)
     fields.confidence = {
         "merchant": _with_ocr(header.merchant_conf, weakest, header.merchant_end),
         "address": header.address_conf,
-        "date": found_date.conf if found_date else 0.0,
+        # A misread digit turns 2018 into 2016 and still makes a date: the OCR's own
+        # doubt about the line is the only sign of it.
+        "date": _with_ocr(found_date.conf, [conf for _, conf in scored], found_date.index) if found_date else 0.0,
         "total": totals.total_conf,
         "subtotal": totals.subtotal_conf,
         "tax": totals.tax_conf,

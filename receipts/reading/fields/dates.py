@@ -38,6 +38,7 @@ DIGIT_CONFUSIONS = {"7": "12", "1": "7", "0": "86", "8": "036", "6": "085", "3":
 class FoundDate:
     value: datetime.date
     conf: float
+    index: int  # the line it was read on
 
 
 def find_date(lines: list[str], month_first: bool = False) -> FoundDate | None:
@@ -49,12 +50,12 @@ def find_date(lines: list[str], month_first: bool = False) -> FoundDate | None:
             # The transaction date is usually printed with the time of sale.
             timed = bool(TIME_RE.search(line))
             score = 2 * labelled + certain + timed - index * 0.01
-            candidates.append((score, value, labelled, certain))
+            candidates.append((score, value, labelled, certain, index))
     if not candidates:
         return None
-    score, value, labelled, certain = max(candidates, key=lambda c: c[0])
+    score, value, labelled, certain, index = max(candidates, key=lambda c: c[0])
     conf = 0.6 + (0.2 if labelled else 0) + (0.15 if certain else 0)
-    return FoundDate(value, round(conf, 2))
+    return FoundDate(value, round(conf, 2), index)
 
 
 def dates_in_line(line: str, *, month_first: bool = False) -> list[tuple[datetime.date, bool]]:
