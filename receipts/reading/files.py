@@ -53,20 +53,27 @@ def _image_pages(data: bytes, max_pages: int) -> list[Page]:
     frames = getattr(image, "n_frames", 1)
     if frames > max_pages:
         raise UnreadableFile(f"This image has {frames} pages; the limit is {max_pages}.")
+    if frames == 1:
+        # The decoded picture itself: a copy of a 60-megapixel photo would cost 180 MB.
+        return [Page(0, image=_on_white(image))]
     return [
-        Page(index, image=_frame_image(frame, index))
+        Page(index, image=_on_white(_frame_copy(frame, index)))
         for index, frame in enumerate(ImageSequence.Iterator(image))
     ]
 
 
-def _frame_image(frame: Image.Image, page: int) -> Image.Image:
-    """One page of an image file, on white where it was transparent."""
+def _frame_copy(frame: Image.Image, page: int) -> Image.Image:
+    """One page of a multi-page image file, decoded."""
     try:
-        image = frame.copy()
+        return frame.copy()
     except (OSError, ValueError) as exc:
         raise UnreadableFile(
             f"Page {page + 1} of this image is damaged and could not be read."
         ) from exc
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """The page on white where it was transparent."""
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         # Transparent pixels are black underneath; text on them would vanish.
         image = image.convert("RGBA")

@@ -128,3 +128,20 @@ def test_farewell_does_not_overrule_a_name_with_its_legal_suffix():
 def test_farewell_without_a_name_is_ignored():
     text = "FOUR SEASONS BISTRO\n27, SS4/2\nTOTAL 9.00\nThank you for dining with us!\n"
     assert extract_fields_from_text(text).merchant == "FOUR SEASONS BISTRO"
+
+
+def test_an_address_read_on_the_name_row_is_left_out_of_the_name():
+    text = "MAPLE FRAMES SDN BHD No: 14, JALAN MERANTI 2\n47300 PETALING JAYA\nTEL 03-1"
+    assert extract_fields_from_text(text).merchant == "MAPLE FRAMES SDN BHD"
+
+
+def test_a_registration_number_with_a_letter_prefix_is_left_out_of_the_name():
+    assert extract_fields_from_text("KAYU JATI TRADING (JM0123456-D)\nTOTAL 1.00").merchant == "KAYU JATI TRADING"
+
+
+def test_a_legal_suffix_joined_to_the_name_by_ocr_is_set_apart():
+    assert extract_fields_from_text("SUTERA PACKAGING-SDN BHD\nTOTAL 1.00").merchant == "SUTERA PACKAGING SDN BHD"
+
+
+def test_a_capital_i_between_lower_case_letters_is_read_as_l():
+    assert extract_fields_from_text("Ocean WorId Sdn Bhd\nTOTAL 1.00").merchant == "Ocean World Sdn Bhd"

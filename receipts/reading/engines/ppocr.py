@@ -9,7 +9,7 @@ import functools
 import time
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from receipts.reading.engines.tesseract import OcrTimeout
 from receipts.reading.layout import Line, Segment, group_into_lines, normalise
@@ -17,6 +17,10 @@ from receipts.reading.layout import Line, Segment, group_into_lines, normalise
 # Pages are detected at most this many pixels on their long side; receipt text stays
 # legible and detection time grows with the area.
 DETECTION_SIDE = 1280
+# Pages are handed over at most this long: recognition crops lines from the page it is
+# given, and twice the detection size keeps small print sharp, while a 60-megapixel photo
+# at full size would cost the engine over a gigabyte in copies.
+MAX_PAGE_SIDE = 2 * DETECTION_SIDE
 # The angle classifier turns upside-down text lines; receipts are read upright (the
 # Tesseract path turns pages), and it costs a model call per line.
 PARAMS = {
@@ -43,7 +47,11 @@ def read_page(image: Image.Image, page: int, deadline: float, steps: list) -> li
     if time.monotonic() >= deadline:
         raise OcrTimeout("Reading the text took longer than the time allowed.")
     started = time.monotonic()
-    pixels = np.asarray(image.convert("L"))
+    gray = image.convert("L")  # keeps the EXIF data, and is a third the size of a colour copy
+    ImageOps.exif_transpose(gray, in_place=True)
+    if max(gray.size) > MAX_PAGE_SIDE:
+        gray.thumbnail((MAX_PAGE_SIDE, MAX_PAGE_SIDE), Image.LANCZOS)
+    pixels = np.asarray(gray)
     output = engine()(pixels)
     steps.append(("rapidocr", time.monotonic() - started))
     if output.boxes is None:

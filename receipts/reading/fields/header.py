@@ -44,7 +44,10 @@ REGISTRATION_RE = re.compile(
     re.IGNORECASE,
 )
 # A registration number in brackets after the name: "AEON CO. (M) BHD (126926-H)".
-REGISTRATION_SUFFIX_RE = re.compile(r"\s*\(\s*\d{4,}\s?-?\s?[A-Z]?\s*\)\W*$", re.IGNORECASE)
+# Newer numbers carry a letter prefix: "(JM0123456-D)".
+REGISTRATION_SUFFIX_RE = re.compile(r"\s*\(\s*[A-Z]{0,3}\d{4,}\s?-?\s?[A-Z]?\s*\)\W*$", re.IGNORECASE)
+# A capital I between lower-case letters is OCR's reading of a lower-case l ("WorId").
+CAPITAL_I_FOR_L_RE = re.compile(r"(?<=[a-z])I(?=[a-z]|\b)")
 NOISE_WORDS_RE = re.compile(
     r"^\W*(?:WELCOME|THANK|TAX INVOICE|SIMPLIFIED|INVOICE|RECEIPT|OFFICIAL|COPY|"
     r"CASH\s*(?:BILL|SALES)?|FORMERLY|LICENSEE)\b",
@@ -183,10 +186,15 @@ def _name_end(top: list[str], index: int) -> int:
 
 def clean_company(name: str) -> str:
     """Trim OCR debris around a company name and restore its legal suffix."""
+    # A legal suffix OCR joined to the word before it: "INTERNATIONAL-SDN BHD".
+    name = re.sub(r"(?<=\w)[-_](?=S[DO0]N\b)", " ", name)
     name = re.sub(r"\bS[DO0]N\b(\.?),?\s?B[HN]D\b", r"SDN\1 BHD", name)
+    name = CAPITAL_I_FOR_L_RE.sub("l", name)
     name = REGISTRATION_SUFFIX_RE.sub("", name)
     suffix = ([None] + list(COMPANY_SUFFIX_RE.finditer(name)))[-1]
-    if suffix and not re.search(r"[A-Za-z]{2}|\(", name[suffix.end() :]):
+    rest = name[suffix.end() :] if suffix else ""
+    if suffix and (not re.search(r"[A-Za-z]{2}|\(", rest) or ADDRESS_WORDS_RE.search(rest.strip())):
+        # What follows the suffix is debris, or the address read on the same row.
         name = name[: suffix.end()]
     name = " ".join(_trim_debris(name.split()))
     name = re.sub(r"\s+([,)])", r"\1", name)
