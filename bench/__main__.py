@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", help="folder of receipts with JSON labels")
     parser.add_argument("--make-synthetic", nargs=2, metavar=("DIR", "N"))
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--engines", default="tesseract,rapidocr", help="the cascade whose misses are listed")
+    parser.add_argument("--engines", default="rapidocr,tesseract", help="the cascade whose misses are listed")
     parser.add_argument("--languages", default="", help="Tesseract languages (default: the reader's)")
     parser.add_argument("--locale", default="", help="force a locale (default: detect per receipt)")
     parser.add_argument("--cache", help="keep each engine's lines here and reuse them: rules can be "

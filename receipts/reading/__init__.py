@@ -1,9 +1,10 @@
 """Reading a receipt file: bytes in, fields with confidence and provenance out.
 
 Nothing here knows about Django, models or queues; the pipeline and the benchmark call
-read() alike. Pages go to the first engine of the cascade; when a field it gave fails its
-check (see cascade.doubts), the pages are read again by the next engine, fields are
-extracted from its lines too, and each field keeps the reading that checks out best.
+read() alike. Pages go to the first engine of the cascade (PP-OCRv6 by default, see
+docs/reading.md); when a field it gave fails its check (see cascade.doubts), the pages are
+read again by the next engine, fields are extracted from its lines too, and each field
+keeps the reading that checks out best.
 """
 
 import time
@@ -37,7 +38,7 @@ PDF_TEXT = "pdf-text"
 
 @dataclass(frozen=True)
 class ReadOptions:
-    engines: tuple[str, ...] = (TESSERACT, RAPIDOCR)
+    engines: tuple[str, ...] = (RAPIDOCR, TESSERACT)
     languages: str = ""  # Tesseract's -l value; DEFAULT_LANGUAGES when empty
     locale: str = ""  # "US", "UK", "DE", "FR", "MY"; empty detects it per receipt
     max_pages: int = 20

@@ -27,6 +27,9 @@ CHECKED = ("merchant", "date", "total")
 # Below these a rule's own confidence says its pick was a guess (see the fields package).
 MIN_MERCHANT_CONF = 0.5
 MIN_TOTAL_CONF = 0.6
+# Below this OCR confidence in a date's line, a digit of it is likely misread (2016 for
+# 2018) even when the date is a plausible one.
+MIN_DATE_LINE_CONF = 0.8
 # Receipts are sent within a few years of being printed, and not from the future.
 OLDEST_YEARS = 15
 TOLERANCE = Decimal("0.05")
@@ -43,8 +46,11 @@ def passes(fields: Fields, name: str, today: datetime.date | None = None) -> boo
         return bool(fields.merchant) and conf >= MIN_MERCHANT_CONF
     if name == "date":
         today = today or datetime.date.today()
-        return fields.date is not None and (
-            today.year - OLDEST_YEARS <= fields.date.year and fields.date <= today + datetime.timedelta(days=1)
+        return (
+            fields.date is not None
+            and fields.line_conf.get("date", 1.0) >= MIN_DATE_LINE_CONF
+            and today.year - OLDEST_YEARS <= fields.date.year
+            and fields.date <= today + datetime.timedelta(days=1)
         )
     if name == "total":
         if fields.total is None or conf < MIN_TOTAL_CONF:

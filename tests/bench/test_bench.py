@@ -22,7 +22,7 @@ def test_benchmark_reports_every_cascade_its_cost_and_the_time_split(tmp_path, c
     assert company.split()[1:4] == ["0.67", "(", "2/3)"]
     assert "  tesseract  mean " in report and "  rapidocr   mean " in report
     assert "second engine on" in report
-    assert "Accuracy by confidence band (tesseract,rapidocr):" in report
+    assert "Accuracy by confidence band (rapidocr,tesseract):" in report
     for step in ("read file", "preprocess", "OCR", "extract"):
         assert f"  {step:10} median " in report
     assert "Reading time / the OCR engines' own time in the same calls: median " in report

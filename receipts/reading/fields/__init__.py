@@ -45,14 +45,19 @@ class Fields:
     # The engine each field was read by ("tesseract", "rapidocr", "pdf-text").
     provenance: dict[str, str] = field(default_factory=dict)
     locale: str = ""
+    # How sure OCR was of the line a field was read from, where that can reveal a misread.
+    line_conf: dict[str, float] = field(default_factory=dict)
     # Why each key field's confidence is what it is (see reading.confidence).
     evidence: dict[str, str] = field(default_factory=dict)
+    # Below this a key field needs a person's look: the rules' own scores until the
+    # confidence is calibrated (reading.confidence), which raises it.
+    review_below: float = REVIEW_THRESHOLD
 
     @property
     def needs_review(self) -> bool:
         """A person should check it: a key field is missing or the reading is unsure."""
         for name in KEY_FIELDS:
-            if not getattr(self, name) or self.confidence.get(name, 0.0) < REVIEW_THRESHOLD:
+            if not getattr(self, name) or self.confidence.get(name, 0.0) < self.review_below:
                 return True
         return False
 
@@ -90,9 +95,7 @@ def _extract(scored: list[tuple[str, float]], weakest: list[float], locale: str)
     fields.confidence = {
         "merchant": _with_ocr(header.merchant_conf, weakest, header.merchant_end),
         "address": header.address_conf,
-        # A misread digit turns 2018 into 2016 and still makes a date: the OCR's own
-        # doubt about the line is the only sign of it.
-        "date": _with_ocr(found_date.conf, [conf for _, conf in scored], found_date.index) if found_date else 0.0,
+        "date": found_date.conf if found_date else 0.0,
         "total": totals.total_conf,
         "subtotal": totals.subtotal_conf,
         "tax": totals.tax_conf,
@@ -101,6 +104,10 @@ def _extract(scored: list[tuple[str, float]], weakest: list[float], locale: str)
         "line_items": 0.5 if fields.line_items else 0.0,
     }
     fields.confidence = {name: round(value, 2) for name, value in fields.confidence.items()}
+    if found_date:
+        # A misread digit turns 2018 into 2016 and still makes a date: the OCR's own
+        # doubt about the line is the only sign of it.
+        fields.line_conf["date"] = round(scored[found_date.index][1], 2)
     return fields
 
 
