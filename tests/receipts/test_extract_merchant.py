@@ -145,3 +145,10 @@ def test_a_legal_suffix_joined_to_the_name_by_ocr_is_set_apart():
 
 def test_a_capital_i_between_lower_case_letters_is_read_as_l():
     assert extract_fields_from_text("Ocean WorId Sdn Bhd\nTOTAL 1.00").merchant == "Ocean World Sdn Bhd"
+
+
+def test_the_address_stops_at_document_words_ocr_ran_together():
+    text = "SUTERA PACKAGING SDN BHD\n8, Jalan Kenanga 3/2,\n81300 Skudai, Johor\nTAXINVOICE\nDocument No TD0042\n"
+    assert extract_fields_from_text(text).address == "8, Jalan Kenanga 3/2, 81300 Skudai, Johor"
+    text = "SUTERA PACKAGING SDN BHD\n8, Jalan Kenanga 3/2,\n81300 Skudai, Johor\nDocument No TD0042\n"
+    assert extract_fields_from_text(text).address == "8, Jalan Kenanga 3/2, 81300 Skudai, Johor"
