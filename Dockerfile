@@ -1,6 +1,7 @@
-# Production image: gunicorn serving the app; the same image runs workers and the sweep.
-# Workers read with Tesseract and PP-OCRv6 (rapidocr on ONNX Runtime, from requirements.txt),
-# one thread each (OMP_THREAD_LIMIT=1); a worker holding both peaks below 1 GiB.
+# Production image: gunicorn serving the app; the same image runs workers, the webhook
+# worker and the sweep (compose.yaml runs them all). Workers read with Tesseract and
+# PP-OCRv6 (rapidocr on ONNX Runtime, from requirements.txt), one thread each
+# (OMP_THREAD_LIMIT=1); a worker holding both peaks below 1 GiB.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 OMP_THREAD_LIMIT=1 PORT=8000
@@ -18,8 +19,11 @@ COPY . .
 RUN python -c "from receipts.reading.engines import ppocr; ppocr.engine()" \
     && DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0 \
     && useradd --system --uid 10001 --home /app receipts \
-    && mkdir -p /app/media && chown receipts /app/media
+    && mkdir -p /app/media /app/.run && chown -R receipts /app/media /app/.run
 
 USER receipts
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn receipts_site.wsgi --bind 0.0.0.0:${PORT} --workers 3 --timeout 120 --access-logfile -"]
+# gunicorn.conf.py: threaded processes and a deep backlog, so polls are not refused under load.
+# Workers (python manage.py rqworker receipts --with-scheduler) lower their own CPU priority
+# (RECEIPT_WORKER_NICENESS), so on a shared machine the web server is served first.
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn receipts_site.wsgi --bind 0.0.0.0:${PORT} --access-logfile -"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from batches.models import Batch
+from batches.models import Batch, Feedback
 from receipts.models import Receipt
 
 
@@ -36,3 +36,20 @@ class BatchAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)
         return queryset, True
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "rating", "short_text", "batch"]
+    list_filter = ["rating", "created_at"]
+    search_fields = ["text", "user__username", "user__email", "batch__id"]
+    readonly_fields = ["user", "batch", "text", "rating", "created_at"]
+    list_select_related = ["user", "batch"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Feedback")
+    def short_text(self, feedback):
+        return feedback.text if len(feedback.text) <= 120 else feedback.text[:119] + "…"
+
+    def has_add_permission(self, request):
+        return False

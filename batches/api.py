@@ -15,8 +15,11 @@ from rest_framework.views import APIView
 
 from batches import export
 from batches.models import Batch
+from batches.request_limits import files_sent
+from batches.rollout import BatchUploadNotEnabled
 from batches.serializers import BatchFilesSerializer, BatchSerializer, BatchUploadSerializer, ExportRowSerializer
-from batches.services import PROCESSING_DELAYED, TooManyPending, add_files_to_batch, create_batch
+from batches.services import PROCESSING_DELAYED, add_files_to_batch, create_batch
+from receipts.limits import TooManyPending
 from receipts.models import Receipt
 from receipts.serializers import ReceiptSerializer
 from receipts_site.throttling import FileUploadRateThrottle, UploadRateThrottle
@@ -36,7 +39,10 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 def refusal(exc):
-    """A refused upload as a response: 429 when the user has too much waiting, else 400."""
+    """A refused upload as a response: 403 outside the batch upload rollout, 429 when the user
+    has too much waiting, else 400."""
+    if isinstance(exc, BatchUploadNotEnabled):
+        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, TooManyPending):
         return Response(
             {"detail": " ".join(exc.messages)},
@@ -69,6 +75,8 @@ class BatchListCreate(generics.ListAPIView):
         responses={
             201: BatchSerializer,
             400: OpenApiResponse(description="No files, or more than the per-batch limit."),
+            403: OpenApiResponse(description="Several files from a user outside the batch upload rollout."),
+            413: OpenApiResponse(description="The request is larger than RECEIPT_MAX_REQUEST_BYTES."),
             429: OpenApiResponse(description="Too many uploads, or too many receipts waiting."),
         },
     )
@@ -76,7 +84,8 @@ class BatchListCreate(generics.ListAPIView):
         try:
             # The UploadZone posts here with the session; scripts come with a token.
             source = Batch.Source.API if request.auth else Batch.Source.WEB
-            batch = create_batch(request.user, request.FILES.getlist("files"), source=source)
+            files = request.FILES.getlist("files")
+            batch = create_batch(request.user, files, source=source, sent=files_sent(request))
         except ValidationError as exc:
             return refusal(exc)
         data = BatchSerializer(own_batches(request.user).get(pk=batch.pk)).data
@@ -104,7 +113,10 @@ class BatchFiles(APIView):
         responses={
             201: ReceiptSerializer(many=True),
             400: OpenApiResponse(description="No files, more than a batch may hold, or a bad position."),
+            403: OpenApiResponse(description="A second file from a user outside the batch upload rollout."),
             404: OpenApiResponse(description="No such batch of yours."),
+            413: OpenApiResponse(description="The request is larger than RECEIPT_MAX_REQUEST_BYTES."),
+            429: OpenApiResponse(description="Too many files added, or too many receipts waiting."),
         },
     )
     def post(self, request, pk):
@@ -115,7 +127,10 @@ class BatchFiles(APIView):
             detail = f"position must be a whole number from 0 to {limit - 1}."
             return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            receipts = add_files_to_batch(batch, request.FILES.getlist("files"), int(position) if position else None)
+            files = request.FILES.getlist("files")
+            receipts = add_files_to_batch(
+                batch, files, int(position) if position else None, sent=files_sent(request)
+            )
         except ValidationError as exc:
             return refusal(exc)
         return Response(ReceiptSerializer(receipts, many=True).data, status=status.HTTP_201_CREATED)

@@ -1,17 +1,20 @@
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Q
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+
+from batches.signals import batch_finished
+from receipts.models import Receipt, receipt_changed
 
 
 class BatchQuerySet(models.QuerySet):
     def with_progress(self):
         """Annotate each batch with its receipt counts, in the same query as the batches."""
-        from receipts.models import Receipt
-
         # Aggregating queries drop Meta.ordering, so the order is restated here.
         return self.order_by("-created_at").annotate(
             receipts_total=Count("receipts"),
@@ -82,7 +85,6 @@ class Batch(models.Model):
         """Counts from the receipts; uses annotations from with_progress() when present."""
         if hasattr(self, "receipts_total"):
             return Progress(self.receipts_total, self.receipts_completed, self.receipts_failed)
-        from receipts.models import Receipt
 
         counts = self.receipts.aggregate(
             total=Count("id"),
@@ -91,35 +93,36 @@ class Batch(models.Model):
         )
         return Progress(counts["total"], counts["completed"], counts["failed"])
 
-    def finish_if_done(self):
-        """Close the batch once no receipt is waiting or running. Safe to call from any worker."""
-        from receipts.models import Receipt
+    def refresh_status(self):
+        """Derive the batch's state from its receipts: processing while any is pending, else finished.
 
+        The one place a batch's status changes, called when one of its receipts changed (see
+        `on_receipt_changed`) and by the sweep. It takes the lock add_files_to_batch holds while
+        it adds receipts, so no file slips in unseen. Returns True when the status changed.
+        """
         with transaction.atomic():
-            # The lock add_files_to_batch holds while it adds receipts: no file slips in unseen.
             list(Batch.objects.select_for_update(no_key=True).filter(pk=self.pk).values_list("pk"))
-            if self.receipts.filter(status__in=Receipt.PENDING_STATUSES).exists():
-                return False
-            failed = self.receipts.filter(status=Receipt.Status.FAILED).exists()
-            status = self.Status.COMPLETED_WITH_ERRORS if failed else self.Status.COMPLETED
-            finished_at = timezone.now()
-            updated = Batch.objects.filter(pk=self.pk, status=self.Status.PROCESSING).update(
+            counts = self.receipts.aggregate(
+                pending=Count("id", filter=Q(status__in=Receipt.PENDING_STATUSES)),
+                failed=Count("id", filter=Q(status=Receipt.Status.FAILED)),
+            )
+            if counts["pending"]:
+                status, finished_at = self.Status.PROCESSING, None
+            else:
+                failed = counts["failed"]
+                status = self.Status.COMPLETED_WITH_ERRORS if failed else self.Status.COMPLETED
+                finished_at = timezone.now()
+            updated = Batch.objects.filter(pk=self.pk).exclude(status=status).update(
                 status=status, finished_at=finished_at
             )
         if updated:
             self.status, self.finished_at = status, finished_at
+            if self.is_finished:
+                transaction.on_commit(partial(announce_finished, self.pk))
         return bool(updated)
-
-    def reopen(self):
-        """A receipt of a finished batch was queued again: the batch is processing once more."""
-        Batch.objects.filter(pk=self.pk).exclude(status=self.Status.PROCESSING).update(
-            status=self.Status.PROCESSING, finished_at=None
-        )
-        self.status, self.finished_at = self.Status.PROCESSING, None
 
     def totals_by_currency(self):
         """Sum of completed receipts' totals per currency, for the finished batch's summary."""
-        from receipts.models import Receipt
 
         rows = (
             self.receipts.filter(status=Receipt.Status.COMPLETED, total__isnull=False)
@@ -128,3 +131,37 @@ class Batch(models.Model):
             .order_by("currency")
         )
         return list(rows)
+
+
+def announce_finished(batch_id):
+    """Tell listeners (webhooks, metrics) that a batch finished, with the whole row as saved."""
+    batch_finished.send(sender=Batch, batch=Batch.objects.get(pk=batch_id))
+
+
+@receiver(receipt_changed)
+def on_receipt_changed(sender, batch_id, **kwargs):
+    Batch(pk=batch_id).refresh_status()
+
+
+class Feedback(models.Model):
+    """What a person thought of batch upload, sent from a batch page; read in the admin."""
+
+    class Rating(models.IntegerChoices):
+        POOR = 1, "1 - poor"
+        FAIR = 2, "2 - fair"
+        GOOD = 3, "3 - good"
+        VERY_GOOD = 4, "4 - very good"
+        EXCELLENT = 5, "5 - excellent"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback")
+    batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
+    text = models.TextField()
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        return f"Feedback from {self.user} on {self.created_at:%Y-%m-%d}"

@@ -9,12 +9,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 from batches.models import Batch
+from batches.rollout import check_batch_upload
+from receipts.errors import FileTooLarge, UnreadableFile
 from receipts.filetypes import inspect_file
 from receipts.jobs import enqueue_receipts
-from receipts.models import Receipt
-from receipts.reading import UnreadableFile
+from receipts.limits import reserve_pending
+from receipts.models import Receipt, receipt_changed
 
 MAX_FILENAME_LENGTH = 255
 PROCESSING_DELAYED = "Your receipts are saved. Processing is delayed and will start shortly."
@@ -37,30 +41,14 @@ def clean_filename(name):
     return name
 
 
-class TooManyPending(ValidationError):
-    """The user already has as many receipts waiting as one account may have."""
-
-
-def check_pending_limit(user, adding):
-    """One account cannot fill the queue and starve everyone else."""
-    limit = settings.RECEIPT_MAX_PENDING_PER_USER
-    pending = Receipt.objects.filter(user=user, status__in=Receipt.PENDING_STATUSES).count()
-    if pending + adding > limit:
-        raise TooManyPending(
-            f"You have {pending} receipts waiting to be read and the limit is {limit}; "
-            "please send these once some have finished.",
-            code="too_many_pending",
-        )
-
-
-def check_batch_size(files):
+def check_batch_size(files, sent=0):
+    """`sent` counts the files the request carried, those past the limit too (never received)."""
     if not files:
         raise ValidationError("Choose at least one receipt to upload.", code="no_files")
     limit = settings.RECEIPT_MAX_FILES_PER_BATCH
-    if len(files) > limit:
-        raise ValidationError(
-            f"A batch can hold at most {limit} files; {len(files)} were sent.", code="too_many_files"
-        )
+    sent = max(sent, len(files))
+    if sent > limit:
+        raise ValidationError(f"A batch can hold at most {limit} files; {sent} were sent.", code="too_many_files")
 
 
 def build_receipt(user, batch, upload):
@@ -68,10 +56,7 @@ def build_receipt(user, batch, upload):
     receipt = Receipt(user=user, batch=batch, original_filename=clean_filename(upload.name))
     receipt.size = upload.size or 0
     if receipt.size > settings.RECEIPT_MAX_FILE_BYTES:
-        limit_mb = settings.RECEIPT_MAX_FILE_BYTES / (1024 * 1024)
-        receipt.status = Receipt.Status.FAILED
-        receipt.error_kind = Receipt.ErrorKind.TOO_LARGE
-        receipt.error = f"This file is {receipt.size / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB."
+        refuse(receipt, FileTooLarge(receipt.size, settings.RECEIPT_MAX_FILE_BYTES))
         return receipt, None
     data = upload.read()
     receipt.size = len(data)
@@ -81,35 +66,45 @@ def build_receipt(user, batch, upload):
             data, max_pixels=settings.RECEIPT_MAX_PIXELS, max_pages=settings.RECEIPT_MAX_PDF_PAGES
         )
     except UnreadableFile as exc:
-        receipt.status = Receipt.Status.FAILED
-        receipt.error_kind = Receipt.ErrorKind.UNREADABLE
-        receipt.error = str(exc)
+        refuse(receipt, exc)
     else:
         receipt.content_type = info.content_type
     return receipt, data
 
 
-def create_batch(user, files, source=Batch.Source.WEB):
+def refuse(receipt, error):
+    receipt.status = Receipt.Status.FAILED
+    receipt.error_kind = error.kind
+    receipt.error = error.message
+
+
+def create_batch(user, files, source=Batch.Source.WEB, sent=0):
     """Validate, store and enqueue a batch of uploaded files; returns the saved Batch.
 
-    Raises ValidationError for the request as a whole (no files, too many). A single bad file
-    does not: it becomes a failed receipt with its reason, and the rest of the batch proceeds.
-    The jobs are enqueued only after the rows are committed, so a worker never looks for a
-    receipt that is not there yet. `batch.enqueued` tells whether the queue took them; when
-    it did not, the receipts wait in the database for the recovery sweep.
+    Raises ValidationError for the request as a whole (no files, too many, too many waiting). A
+    single bad file does not: it becomes a failed receipt with its reason, and the rest of the
+    batch proceeds. The jobs are enqueued only after the rows are committed, so a worker never
+    looks for a receipt that is not there yet. `batch.enqueued` tells whether the queue took
+    them; when it did not, the receipts wait in the database for the recovery sweep.
     """
     files = list(files)
-    check_batch_size(files)
-    check_pending_limit(user, len(files))
+    check_batch_size(files, sent)
+    check_batch_upload(user, len(files))
     with transaction.atomic():
+        reserve_pending(user.pk, len(files))
         batch = Batch.objects.create(user=user, source=source)
         receipts = [save_receipt(user, batch, upload, n) for n, upload in enumerate(files)]
-        batch.enqueued = True
-        queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
-        transaction.on_commit(partial(enqueue_batch, batch, queued))
-        if not queued:
-            batch.finish_if_done()
+        announce_receipts(batch, receipts)
     return batch
+
+
+def announce_receipts(batch, receipts):
+    """After commit, enqueue the new queued receipts; tell the batch it has new receipts now."""
+    queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
+    batch.enqueued = True
+    transaction.on_commit(partial(enqueue_batch, batch, queued))
+    receipt_changed.send(sender=Receipt, batch_id=batch.pk)
+    batch.refresh_from_db(fields=["status", "finished_at"])
 
 
 def enqueue_batch(batch, receipts):
@@ -117,37 +112,60 @@ def enqueue_batch(batch, receipts):
 
 
 def save_receipt(user, batch, upload, position=0):
-    """Store one uploaded file as a receipt of the batch, logging its arrival (and refusal)."""
+    """Store one uploaded file as a receipt of the batch, logging its arrival (and refusal).
+
+    A refused file's bytes are kept (so its owner can see what was sent, and retry it once a
+    limit is raised) only while the user's refused files stay under RECEIPT_REFUSED_BYTES_PER_USER.
+    """
     receipt, data = build_receipt(user, batch, upload)
     receipt.position = position
-    if data:  # kept even when unreadable, so a person can see what was sent
+    if data and (receipt.status == Receipt.Status.QUEUED or refused_bytes_left(user) >= len(data)):
         receipt.file.save(receipt.original_filename, ContentFile(data), save=False)
+    if receipt.status == Receipt.Status.FAILED:
+        receipt.finished_at = timezone.now()
     receipt.save()
     receipt.log("uploaded", f"Uploaded {receipt.original_filename} ({receipt.size:,} bytes).")
     if receipt.status == Receipt.Status.FAILED:
-        receipt.finished_at = receipt.created_at
-        receipt.save(update_fields=["finished_at"])
-        receipt.log("failed", receipt.error, level="error", kind=receipt.error_kind)
+        stored = "kept" if receipt.file else "not kept"
+        receipt.log("failed", receipt.error, level="error", kind=receipt.error_kind, file=stored)
     return receipt
 
 
-def add_files_to_batch(batch, files, position=None):
+def refused_bytes_left(user):
+    """Room left for the user's files refused at upload and still stored (counted under the user lock)."""
+    refused = Receipt.objects.filter(user=user, content_type="").exclude(file="")
+    return settings.RECEIPT_REFUSED_BYTES_PER_USER - (refused.aggregate(total=Sum("size"))["total"] or 0)
+
+
+def close_finished_batches():
+    """Close batches still marked processing whose receipts are all final (the sweep's second task).
+
+    A worker tells a batch when its receipt finished; if that step failed, this is the catch.
+    """
+    stale = Batch.objects.filter(status=Batch.Status.PROCESSING).exclude(
+        receipts__status__in=Receipt.PENDING_STATUSES
+    )
+    return sum(batch.refresh_status() for batch in stale)
+
+
+def add_files_to_batch(batch, files, position=None, sent=0):
     """Append uploaded files to an existing batch; returns the new receipts.
 
     position is the first file's place in the batch as the person ordered the files; by
     default the files go after those already there.
 
     The UploadZone sends a batch one file at a time, so one failed upload is retried alone. The
-    batch row is locked while the receipts are added, and finish_if_done takes the same lock, so
+    batch row is locked while the receipts are added, and refresh_status takes the same lock, so
     a worker never closes the batch between a file's arrival and its commit; a batch that had
     already finished is reopened by the new receipts.
     """
     files = list(files)
-    check_batch_size(files)
-    check_pending_limit(batch.user, len(files))
+    check_batch_size(files, sent)
     with transaction.atomic():
+        reserve_pending(batch.user_id, len(files))
         batch = Batch.objects.select_for_update(no_key=True).get(pk=batch.pk)
         already = batch.receipts.count()
+        check_batch_upload(batch.user, already + len(files))
         limit = settings.RECEIPT_MAX_FILES_PER_BATCH
         if already + len(files) > limit:
             raise ValidationError(
@@ -156,13 +174,7 @@ def add_files_to_batch(batch, files, position=None):
             )
         first = already if position is None else position
         receipts = [save_receipt(batch.user, batch, upload, first + n) for n, upload in enumerate(files)]
-        queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
-        if queued and batch.is_finished:
-            batch.reopen()
-        batch.enqueued = True
-        transaction.on_commit(partial(enqueue_batch, batch, queued))
-        if not queued:
-            batch.finish_if_done()
+        announce_receipts(batch, receipts)
     for receipt in receipts:
         receipt.batch = batch
     return receipts

@@ -10,11 +10,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from batches import export
+from batches.feedback import FeedbackForm
 from batches.forms import UploadForm
 from batches.models import Batch
+from batches.request_limits import files_sent, upload_refused
 from batches.services import PROCESSING_DELAYED, create_batch
 from receipts.jobs import retry_receipts
+from receipts.limits import TooManyPending
 from receipts.models import Receipt
+from receipts_site.throttling import (
+    RetryRateThrottle,
+    UploadRateThrottle,
+    page_throttle_wait,
+    throttled_sentence,
+)
 
 HTMX_STOP_POLLING = 286
 
@@ -27,10 +36,17 @@ def get_own_batch(user, batch_id):
 
 @login_required
 def upload(request):
+    if request.method == "POST":
+        wait = page_throttle_wait(request, UploadRateThrottle)
+        if wait:
+            return upload_refused(request, throttled_sentence(wait), 429, {"Retry-After": str(wait)})
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         try:
-            batch = create_batch(request.user, form.cleaned_data["files"], source=Batch.Source.WEB)
+            files = form.cleaned_data["files"]
+            batch = create_batch(request.user, files, source=Batch.Source.WEB, sent=files_sent(request))
+        except TooManyPending as exc:
+            return upload_refused(request, " ".join(exc.messages), 429, {"Retry-After": "60"})
         except ValidationError as exc:
             form.add_error("files", exc)
         else:
@@ -56,7 +72,7 @@ def batch_detail(request, batch_id):
         if batch.is_finished:
             response.status_code = HTMX_STOP_POLLING
         return response
-    return render(request, "batches/detail.html", context)
+    return render(request, "batches/detail.html", {**context, "feedback_form": FeedbackForm()})
 
 
 @login_required
@@ -64,22 +80,33 @@ def batch_detail(request, batch_id):
 def retry_failed(request, batch_id):
     """Queue every failed receipt of the batch again (the batch page's "Retry all failed")."""
     batch = get_own_batch(request.user, batch_id)
-    retry_receipts(batch.receipts.filter(status=Receipt.Status.FAILED), request.user, "batch page")
-    return redirect_or_partial(request, batch_id)
+    return retry_from_page(request, batch_id, batch.receipts.filter(status=Receipt.Status.FAILED))
 
 
 @login_required
 @require_POST
 def retry_receipt(request, batch_id, receipt_id):
     receipt = get_object_or_404(Receipt, pk=receipt_id, batch_id=batch_id, user=request.user)
-    retry_receipts([receipt], request.user, "batch page")
-    return redirect_or_partial(request, batch_id)
+    return retry_from_page(request, batch_id, [receipt])
 
 
-def redirect_or_partial(request, batch_id):
-    if request.htmx:
+def retry_from_page(request, batch_id, receipts):
+    """Retry under the API's retry throttle and the cap on waiting receipts; say so when refused."""
+    refusal = None
+    wait = page_throttle_wait(request, RetryRateThrottle)
+    if wait:
+        refusal = throttled_sentence(wait)
+    else:
+        try:
+            retry_receipts(receipts, request.user, "batch page")
+        except TooManyPending as exc:
+            refusal = " ".join(exc.messages)
+    if request.htmx:  # htmx swaps only 2xx answers: the refusal is shown in the partial
         batch = get_own_batch(request.user, batch_id)
-        return render(request, "batches/_progress.html", {"batch": batch, "progress": batch.progress()})
+        context = {"batch": batch, "progress": batch.progress(), "refusal": refusal}
+        return render(request, "batches/_progress.html", context)
+    if refusal:
+        messages.error(request, refusal)
     return redirect("batches:detail", batch_id=batch_id)
 
 

@@ -67,6 +67,7 @@ def measure_one(path: Path, languages: str = "", locale: str = "", cache: str | 
     A file that cannot be read counts as a miss on every field, with the reason, as the
     receipt would fail alone in the app.
     """
+    from receipts.errors import OcrTimeout
     from receipts.reading import (
         ENGINE_NAMES,
         EngineReading,
@@ -77,7 +78,6 @@ def measure_one(path: Path, languages: str = "", locale: str = "", cache: str | 
     )
     from receipts.reading.cascade import choose_fields
     from receipts.reading.confidence import calibrate
-    from receipts.reading.engines.tesseract import OcrTimeout
 
     label = read_label(path)
     options = ReadOptions(engines=ENGINE_NAMES, languages=languages, locale=locale)

@@ -1,7 +1,13 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from receipts.jobs import retry_receipts
-from receipts.models import ProcessingLog, Receipt
+from receipts.limits import TooManyPending
+from receipts.models import MerchantCorrection, ProcessingLog, Receipt
+from receipts.views import file_response
 
 
 class ProcessingLogInline(admin.TabularInline):
@@ -25,21 +31,52 @@ class ReceiptAdmin(admin.ModelAdmin):
     list_filter = ["status", "needs_review", "category", "error_kind", "currency"]
     search_fields = ["original_filename", "merchant", "merchant_raw", "sha256"]
     readonly_fields = [
-        "id", "batch", "user", "file", "original_filename", "size", "content_type", "sha256",
+        "id", "batch", "user", "file_link", "original_filename", "size", "content_type", "sha256",
         "attempts", "error_kind", "error", "ocr_source", "merchant_raw", "timings", "duplicate_of",
         "created_at", "enqueued_at", "started_at", "finished_at",
     ]
+    # The file is shown by file_link, through the admin: the form's own widget would link to storage.
+    exclude = ["file"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     inlines = [ProcessingLogInline]
     actions = ["retry_selected"]
 
+    @admin.display(description="File")
+    def file_link(self, receipt):
+        """A link through the admin, never to the storage itself (bucket objects stay private)."""
+        if not receipt.file:
+            return "-"
+        url = reverse("admin:receipts_receipt_file", args=[receipt.pk])
+        return format_html('<a href="{}">{}</a> ({} bytes)', url, receipt.original_filename, receipt.size)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.download_file)
+        return [path("<uuid:receipt_id>/file/", view, name="receipts_receipt_file"), *super().get_urls()]
+
+    def download_file(self, request, receipt_id):
+        receipt = get_object_or_404(Receipt, pk=receipt_id)
+        if not self.has_view_permission(request, receipt):
+            raise PermissionDenied
+        return file_response(receipt)
+
     @admin.action(description="Retry selected receipts")
     def retry_selected(self, request, queryset):
         """Queue the failed ones again; receipts in any other state are left as they are."""
-        retried = retry_receipts(queryset.filter(status=Receipt.Status.FAILED), request.user, "admin")
+        try:
+            retried = retry_receipts(queryset.filter(status=Receipt.Status.FAILED), request.user, "admin")
+        except TooManyPending as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
         skipped = queryset.count() - len(retried)
         message = f"Retried {len(retried)} failed receipt{'s' if len(retried) != 1 else ''}."
         if skipped:
             message += f" {skipped} not failed, left as they were."
         self.message_user(request, message, messages.SUCCESS if retried else messages.WARNING)
+
+
+@admin.register(MerchantCorrection)
+class MerchantCorrectionAdmin(admin.ModelAdmin):
+    list_display = ["printed", "merchant", "category", "user", "updated_at"]
+    search_fields = ["printed", "merchant"]
+    list_select_related = ["user"]

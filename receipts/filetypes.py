@@ -1,7 +1,7 @@
 """What an uploaded file is, decided by its bytes; never by its name or the browser's word.
 
-No Django here: the upload service passes the limits in and turns `UnreadableFile` into a
-failed receipt whose reason is the exception's sentence.
+No Django here: the upload service (and the worker, before reading) passes the limits in and
+turns an `UnreadableFile` into a failed receipt whose reason is the exception's sentence.
 """
 
 import io
@@ -10,7 +10,14 @@ from dataclasses import dataclass
 import pypdfium2
 from PIL import Image, UnidentifiedImageError
 
-from receipts.reading import UnreadableFile
+from receipts.errors import (
+    DamagedFile,
+    EmptyFile,
+    NotAnImage,
+    PasswordProtected,
+    TooManyPages,
+    TooManyPixels,
+)
 
 try:
     import pillow_heif
@@ -66,31 +73,43 @@ def describe_unknown(head):
 def inspect_file(data, *, max_pixels, max_pages):
     """Check the bytes are an image or PDF we can read within the limits; raise UnreadableFile."""
     if not data:
-        raise UnreadableFile("This file is empty.")
+        raise EmptyFile()
     content_type = sniff_content_type(data[:2048])
     if content_type is None:
-        raise UnreadableFile(f"This file is not an image or a PDF ({describe_unknown(data)}).")
+        raise NotAnImage(f"This file is not an image or a PDF ({describe_unknown(data)}).")
     if content_type == "application/pdf":
         return inspect_pdf(data, max_pages=max_pages)
-    return inspect_image(data, content_type, max_pixels=max_pixels)
+    return inspect_image(data, content_type, max_pixels=max_pixels, max_pages=max_pages)
 
 
-def inspect_image(data, content_type, *, max_pixels):
+def inspect_image(data, content_type, *, max_pixels, max_pages):
+    """Every frame of a multi-page image (TIFF, WebP, HEIF) is counted and measured, not the first alone."""
     try:
         with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
             frames = getattr(image, "n_frames", 1)
+            if frames > max_pages:
+                raise TooManyPages(f"This image has {frames} pages; the limit is {max_pages}.")
+            sizes = list(frame_sizes(image, frames))
     except Image.DecompressionBombError:
-        raise UnreadableFile(
+        raise TooManyPixels(
             f"This image claims more pixels than the limit of {max_pixels:,}; it was not opened."
         ) from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise UnreadableFile("This image is damaged or incomplete and cannot be read.") from None
-    if width * height > max_pixels:
-        raise UnreadableFile(
-            f"This image is {width}×{height} pixels; the limit is {max_pixels:,} pixels."
-        )
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        raise DamagedFile() from None
+    for page, (width, height) in enumerate(sizes, start=1):
+        if width * height > max_pixels:
+            where = f"Page {page} of this image" if frames > 1 else "This image"
+            raise TooManyPixels(f"{where} is {width}×{height} pixels; the limit is {max_pixels:,} pixels.")
+    width, height = sizes[0]
     return FileInfo(content_type, pages=frames, width=width, height=height)
+
+
+def frame_sizes(image, frames):
+    """Each frame's size, read from its header: seeking decodes no pixels."""
+    for index in range(frames):
+        if index:
+            image.seek(index)
+        yield image.size
 
 
 def inspect_pdf(data, *, max_pages):
@@ -98,14 +117,14 @@ def inspect_pdf(data, *, max_pages):
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
         if "password" in str(exc).lower():
-            raise UnreadableFile("This PDF is protected by a password and cannot be read.") from None
-        raise UnreadableFile("This PDF is damaged and cannot be read.") from None
+            raise PasswordProtected() from None
+        raise DamagedFile("This PDF is damaged and cannot be read.") from None
     try:
         pages = len(pdf)
     finally:
         pdf.close()
     if pages == 0:
-        raise UnreadableFile("This PDF has no pages.")
+        raise DamagedFile("This PDF has no pages.")
     if pages > max_pages:
-        raise UnreadableFile(f"This PDF has {pages} pages; the limit is {max_pages}.")
+        raise TooManyPages(f"This PDF has {pages} pages; the limit is {max_pages}.")
     return FileInfo("application/pdf", pages=pages)

@@ -6,20 +6,21 @@ nudge, so a lost or duplicated job never loses or doubles a receipt.
 
 import logging
 import uuid
+from collections import Counter
 from datetime import timedelta
 
 import django_rq
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from rq.timeouts import JobTimeoutException
 
 from receipts import pipeline
+from receipts.limits import reserve_pending
 from receipts.models import Receipt
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,6 @@ logger = logging.getLogger(__name__)
 QUEUE_NAME = "receipts"
 SWEEP_LIMIT = 5000
 LIVE_JOB_STATUSES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
-TRANSIENT_ERRORS = (pipeline.TransientError, DatabaseError, OSError, RedisError)
 
 
 def get_queue():
@@ -88,9 +88,16 @@ def enqueue_receipts(receipts):
 def retry_receipts(receipts, requested_by, reason):
     """Queue the failed ones among `receipts` again at a person's request; returns those retried.
 
-    The one path behind the admin action, the batch page's buttons and the API.
+    The one path behind the admin action, the batch page's buttons and the API. Retries count
+    against the owner's cap on waiting receipts like uploads do (TooManyPending).
     """
-    retried = [receipt for receipt in receipts if receipt.requeue(requested_by, reason)]
+    failed = [receipt for receipt in receipts if receipt.status == Receipt.Status.FAILED]
+    if not failed:
+        return []
+    with transaction.atomic():
+        for owner_id, adding in Counter(receipt.user_id for receipt in failed).items():
+            reserve_pending(owner_id, adding)
+        retried = [receipt for receipt in failed if receipt.requeue(requested_by, reason)]
     enqueue_receipts(retried)
     return retried
 
@@ -98,67 +105,60 @@ def retry_receipts(receipts, requested_by, reason):
 def process_receipt(receipt_id):
     """The worker's job: process one receipt; transient errors go back to RQ for a retry."""
     close_old_connections()
-    try:
-        pipeline.process(receipt_id)
-    except JobTimeoutException:
-        fail_after_timeout(receipt_id)
-    except TRANSIENT_ERRORS as exc:
-        if isinstance(exc, DatabaseError):
-            connection.close()  # the next attempt opens a fresh connection
-        handle_transient_error(receipt_id, exc)
-
-
-def handle_transient_error(receipt_id, exc):
     job = get_current_job()
-    receipt = Receipt.objects.select_related("batch").get(pk=receipt_id)
-    reason = str(exc) or exc.__class__.__name__
-    if job is not None and job.retries_left:
-        receipt.release_for_retry(reason)
-        raise exc
-    receipt.mark_failed(
-        Receipt.ErrorKind.TRANSIENT, f"Gave up after {receipt.attempts} attempts: {reason}"
-    )
-    pipeline.finish_batch(receipt)
-
-
-def fail_after_timeout(receipt_id):
-    receipt = Receipt.objects.select_related("batch").get(pk=receipt_id)
-    receipt.mark_failed(
-        Receipt.ErrorKind.TIMEOUT,
-        f"Reading this file took longer than {settings.RECEIPT_JOB_TIMEOUT} seconds, so it was "
-        "stopped. A smaller or clearer image may work.",
-    )
-    pipeline.finish_batch(receipt)
+    try:
+        pipeline.process(receipt_id, retry_scheduled=bool(job and job.retries_left), job_id=job.id if job else "")
+    except DatabaseError:
+        connection.close()  # the next attempt opens a fresh connection
+        raise
 
 
 def requeue_lost_receipts():
     """Give work back to the queue where the database says it is owed. Idempotent.
 
-    - processing for longer than RECEIPT_STUCK_AFTER: the worker died (its job would have timed
-      out by then), so the receipt goes back to queued;
+    - processing, but its attempt is over: its job is no longer running (the reader was killed,
+      Redis lost the job) or it ran past RECEIPT_STUCK_AFTER (a hung or stopped worker). It goes
+      back to queued, or fails once it has used all its attempts;
     - queued, with no live job in Redis (Redis restarted, or was down at upload): enqueue it.
-    Receipts enqueued in the last few seconds are left alone: their job may still be on its way.
+    Receipts enqueued or started in the last few seconds are left alone: their job may be on its way.
     """
     now = timezone.now()
-    stuck_before = now - timedelta(seconds=settings.RECEIPT_STUCK_AFTER)
-    stuck = [
-        receipt
-        for receipt in Receipt.objects.filter(status=Receipt.Status.PROCESSING, started_at__lt=stuck_before)
-        if receipt.release_stuck(settings.RECEIPT_STUCK_AFTER)
-    ]
     grace_before = now - timedelta(seconds=settings.RECEIPT_REQUEUE_GRACE)
+    stuck = release_dead_attempts(now, grace_before)
     waiting = list(
         Receipt.objects.filter(status=Receipt.Status.QUEUED)
         .filter(Q(enqueued_at__isnull=True, created_at__lt=grace_before) | Q(enqueued_at__lt=grace_before))
         .order_by("created_at")[:SWEEP_LIMIT]
     )
-    lost = [receipt for receipt in waiting if not has_live_job(receipt)]
+    stuck_ids = {receipt.pk for receipt in stuck}
+    lost = [receipt for receipt in waiting if receipt.pk not in stuck_ids and not has_live_job(receipt)]
     for receipt in lost:
         receipt.log("requeued", "Its job was no longer in the queue; queued again.", level="warning")
-    stuck_ids = {receipt.pk for receipt in stuck}
-    owed = stuck + [receipt for receipt in lost if receipt.pk not in stuck_ids]
-    enqueue_receipts(owed)
-    return len(owed)
+    enqueue_receipts(stuck + lost)
+    return len(stuck) + len(lost)
+
+
+def release_dead_attempts(now, grace_before):
+    """Processing receipts whose attempt is over, released (or failed); returns those queued again."""
+    stuck_after = settings.RECEIPT_STUCK_AFTER
+    stuck_before = now - timedelta(seconds=stuck_after)
+    running = running_job_ids()
+    released = []
+    for receipt in Receipt.objects.filter(status=Receipt.Status.PROCESSING):
+        if receipt.started_at < stuck_before:
+            reason = f"did not finish within {stuck_after} seconds (its worker stopped)"
+        elif receipt.started_at < grace_before and receipt.job_id not in running:
+            reason = "ended without a result (its reader stopped)"
+        else:
+            continue
+        if receipt.release_stuck(reason):
+            released.append(receipt)
+    return released
+
+
+def running_job_ids():
+    """Ids of the jobs a worker is executing right now, by RQ's registry of started jobs."""
+    return set(get_queue().started_job_registry.get_job_ids(cleanup=False))
 
 
 def has_live_job(receipt):

@@ -2,9 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
+
+from receipts.errors import GaveUp, ReaderCrashed
 
 
 def receipt_upload_to(receipt, filename):
@@ -34,6 +36,7 @@ class Receipt(models.Model):
         TOO_LARGE = "too_large", "Too large"
         TIMEOUT = "timeout", "Timed out"
         TRANSIENT = "transient", "Gave up after retries"
+        CRASHED = "crashed", "Stopped the reader"
         INTERNAL = "internal", "Internal error"
 
     PENDING_STATUSES = (Status.QUEUED, Status.PROCESSING)
@@ -54,6 +57,8 @@ class Receipt(models.Model):
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
+    # Attempts made before a person last asked for a retry: each retry gets RECEIPT_MAX_ATTEMPTS.
+    attempts_before_retry = models.PositiveIntegerField(default=0)
     error_kind = models.CharField(max_length=16, choices=ErrorKind.choices, blank=True, default="")
     error = models.TextField(blank=True)
 
@@ -114,84 +119,99 @@ class Receipt(models.Model):
             receipt=self, attempt=self.attempts, event=event, level=level, message=message, details=details
         )
 
-    def claim_for_processing(self):
-        """queued -> processing in one conditional update; a second delivery of the job gets False."""
-        now = timezone.now()
-        claimed = Receipt.objects.filter(pk=self.pk, status=self.Status.QUEUED).update(
-            status=self.Status.PROCESSING, attempts=F("attempts") + 1, started_at=now, error="", error_kind=""
+    @property
+    def attempts_left(self):
+        """Attempts this receipt may still make before it fails; a person's retry gives a full set."""
+        return settings.RECEIPT_MAX_ATTEMPTS - self.attempts_this_round
+
+    @property
+    def attempts_this_round(self):
+        return self.attempts - self.attempts_before_retry
+
+    # The state machine. Every change is one compare-and-set on (status, attempt), so a stale
+    # attempt (a worker the sweep gave up on, a duplicate job) can never move the receipt, and
+    # each change writes its log row in the same transaction. The batches app hears of each
+    # change through `receipt_changed` and derives the batch's state from its receipts.
+
+    def _move(self, from_status, event, message, level="info", details=None, **changes):
+        with transaction.atomic():
+            updated = Receipt.objects.filter(pk=self.pk, status=from_status, attempts=self.attempts).update(
+                **changes
+            )
+            if updated:
+                for name, value in changes.items():
+                    setattr(self, name, value)
+                self.log(event, message, level=level, **(details or {}))
+        if updated:
+            self.announce()
+        return bool(updated)
+
+    def announce(self):
+        """Tell the batch its receipt changed; also said again for a finished receipt's late job."""
+        if self.batch_id:
+            receipt_changed.send(sender=Receipt, batch_id=self.batch_id)
+
+    def claim_for_processing(self, job_id=""):
+        """queued -> processing, attempt + 1; a second delivery of the job gets False.
+
+        `job_id` is the claiming job's: the sweep asks RQ whether that job still runs.
+        """
+        return self._move(
+            self.Status.QUEUED, "claimed", f"Attempt {self.attempts + 1} started.",
+            status=self.Status.PROCESSING, attempts=self.attempts + 1, started_at=timezone.now(),
+            error="", error_kind="", job_id=job_id or self.job_id,
         )
-        if claimed:
-            self.refresh_from_db(fields=["status", "attempts", "started_at", "error", "error_kind"])
-            self.log("claimed", f"Attempt {self.attempts} started.")
-        return bool(claimed)
 
     def mark_completed(self, **fields):
         """Save the extracted fields, only if this attempt still owns the receipt."""
-        now = timezone.now()
-        with transaction.atomic():
-            updated = Receipt.objects.filter(
-                pk=self.pk, status=self.Status.PROCESSING, attempts=self.attempts
-            ).update(status=self.Status.COMPLETED, finished_at=now, error="", error_kind="", **fields)
-            if updated:
-                for name, value in fields.items():
-                    setattr(self, name, value)
-                self.status, self.finished_at = self.Status.COMPLETED, now
-                self.log("completed", "Receipt read.", total=str(self.total) if self.total else None)
-        return bool(updated)
-
-    def mark_failed(self, kind, message, **details):
-        """Fail with a reason a person can read; the batch goes on without this receipt."""
-        now = timezone.now()
-        with transaction.atomic():
-            updated = Receipt.objects.filter(pk=self.pk, status__in=self.PENDING_STATUSES).update(
-                status=self.Status.FAILED, error_kind=kind, error=message, finished_at=now
-            )
-            if updated:
-                self.status, self.error_kind, self.error, self.finished_at = (
-                    self.Status.FAILED, kind, message, now
-                )
-                self.log("failed", message, level="error", kind=kind, **details)
-        return bool(updated)
-
-    def release_for_retry(self, reason):
-        """processing -> queued after a transient error, so the automatic retry can claim it."""
-        updated = Receipt.objects.filter(pk=self.pk, status=self.Status.PROCESSING).update(
-            status=self.Status.QUEUED, started_at=None
+        total = fields.get("total", self.total)
+        return self._move(
+            self.Status.PROCESSING, "completed", "Receipt read.",
+            details={"total": str(total) if total is not None else None},
+            status=self.Status.COMPLETED, finished_at=timezone.now(), error="", error_kind="", **fields,
         )
-        if updated:
-            self.status = self.Status.QUEUED
-            self.log("retry_scheduled", f"Will retry: {reason}", level="warning")
-        return bool(updated)
 
-    def release_stuck(self, seconds):
-        """processing -> queued when its worker died mid-attempt (found by the recovery sweep)."""
-        updated = Receipt.objects.filter(
-            pk=self.pk, status=self.Status.PROCESSING, started_at=self.started_at
-        ).update(status=self.Status.QUEUED, started_at=None, enqueued_at=None)
-        if updated:
-            self.status = self.Status.QUEUED
-            self.log(
-                "requeued",
-                f"Attempt {self.attempts} did not finish within {seconds} seconds "
-                "(its worker stopped); queued again.",
-                level="warning",
-            )
-        return bool(updated)
+    def mark_failed(self, error, **details):
+        """Fail with a reason a person can read (a ReceiptError); the batch goes on without it."""
+        return self._move(
+            self.Status.PROCESSING, "failed", error.message, level="error",
+            details={"kind": error.kind, "code": error.code, **details},
+            status=self.Status.FAILED, error_kind=error.kind, error=error.message, finished_at=timezone.now(),
+        )
+
+    def release_for_retry(self, error, retry_scheduled=True):
+        """processing -> queued after a transient error; failed once no attempt (or retry) is left."""
+        if self.attempts_left <= 0 or not retry_scheduled:
+            self.mark_failed(GaveUp(self.attempts_this_round, error.message))
+            return False
+        return self._move(
+            self.Status.PROCESSING, "retry_scheduled", f"Will retry: {error.message}", level="warning",
+            details={"code": error.code}, status=self.Status.QUEUED, started_at=None,
+        )
+
+    def release_stuck(self, reason):
+        """processing -> queued when its attempt died (found by the sweep); failed after the last one."""
+        if self.attempts_left <= 0:
+            self.mark_failed(ReaderCrashed(self.attempts_this_round))
+            return False
+        return self._move(
+            self.Status.PROCESSING, "requeued", f"Attempt {self.attempts} {reason}; queued again.",
+            level="warning", status=self.Status.QUEUED, started_at=None, enqueued_at=None,
+        )
 
     def requeue(self, requested_by=None, reason="manual retry"):
-        """failed -> queued at a person's request; returns False for any other status."""
-        with transaction.atomic():
-            updated = Receipt.objects.filter(pk=self.pk, status=self.Status.FAILED).update(
-                status=self.Status.QUEUED, error="", error_kind="", finished_at=None, started_at=None
-            )
-            if not updated:
-                return False
-            self.status, self.error, self.error_kind = self.Status.QUEUED, "", ""
-            who = getattr(requested_by, "username", None) or "the system"
-            self.log("retry_requested", f"Retry requested by {who} ({reason}).", requested_by=who)
-            if self.batch_id:
-                self.batch.reopen()
-        return True
+        """failed -> queued at a person's request, with a full set of attempts; False otherwise."""
+        who = getattr(requested_by, "username", None) or "the system"
+        return self._move(
+            self.Status.FAILED, "retry_requested", f"Retry requested by {who} ({reason}).",
+            details={"requested_by": who}, status=self.Status.QUEUED, error="", error_kind="",
+            finished_at=None, started_at=None, attempts_before_retry=self.attempts,
+        )
+
+
+# Sent (with batch_id) after a receipt of a batch changed state, and by the upload once it has
+# added receipts: the batches app listens and derives the batch's state from its receipts.
+receipt_changed = Signal()
 
 
 class ProcessingLog(models.Model):
@@ -216,3 +236,23 @@ class ProcessingLog(models.Model):
 
     def __str__(self):
         return f"{self.event}: {self.message}"
+
+
+class MerchantCorrection(models.Model):
+    """A person's correction of a merchant as printed: the name and category their next receipts get.
+
+    Kept here, not only in the cache, so a Redis restart forgets nothing; the cache holds copies.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merchant_corrections")
+    # The printed name, normalised (receipts.enhance.normalise_merchant), that the correction matches.
+    printed = models.CharField(max_length=255)
+    merchant = models.CharField(max_length=255)
+    category = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "printed"], name="one_correction_per_printed_merchant")]
+
+    def __str__(self):
+        return f"{self.printed} -> {self.merchant}"

@@ -9,53 +9,55 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from receipts.enhance import enhance
+from receipts.errors import FileMissing, TransientError, UnreadableFile, classify
 from receipts.filetypes import inspect_file
 from receipts.models import Receipt
-from receipts.reading import OcrTimeout, ReadOptions, UnreadableFile, parse_engines, read
+from receipts.reading import ReadOptions, parse_engines, read
 
 logger = logging.getLogger(__name__)
 
 
-class TransientError(Exception):
-    """Worth trying again later: the cause is outside the file (storage, network, database)."""
+def process(receipt_id, retry_scheduled=False, job_id=""):
+    """Process one receipt if it is still queued; a duplicate delivery returns without work.
 
-
-def process(receipt_id):
-    """Process one receipt if it is still queued; a duplicate delivery returns without work."""
+    A file's own fault, a timeout or anything unexpected fails the receipt with its sentence. A
+    transient error gives the receipt back and is raised again for RQ to retry when
+    `retry_scheduled` (the job has retries left) and the receipt has attempts left; else it fails.
+    `job_id` names the running job, so the sweep can tell when it is no longer running.
+    """
     receipt = Receipt.objects.select_related("batch").filter(pk=receipt_id).first()
     if receipt is None:
         logger.warning("Receipt %s no longer exists; job dropped.", receipt_id)
         return
-    if not receipt.claim_for_processing():
+    if not receipt.claim_for_processing(job_id):
         logger.info("Receipt %s is %s, not queued; duplicate delivery ignored.", receipt.pk, receipt.status)
+        # Its batch may not have heard of the last change (that step failed before): tell it again.
+        receipt.announce()
         return
     try:
         read_and_save(receipt)
-    except UnreadableFile as exc:
-        receipt.mark_failed(Receipt.ErrorKind.UNREADABLE, str(exc))
-    except OcrTimeout:
-        receipt.mark_failed(
-            Receipt.ErrorKind.TIMEOUT,
-            f"Reading this file took longer than {settings.RECEIPT_JOB_TIMEOUT} seconds, "
-            "so it was stopped. A smaller or clearer image may work.",
-        )
-    except (TransientError, DatabaseError, OSError):
+    except Exception as exc:
+        error = classify(exc, timeout_seconds=settings.RECEIPT_JOB_TIMEOUT)
+        if not error.transient:
+            fail(receipt, error)
+            return
+        if isinstance(exc, DatabaseError):
+            connection.close()  # a lost connection: the release below opens a fresh one
+        # Not processing any more: the receipt was saved and telling its batch failed; RQ's retry
+        # (a duplicate delivery) tells it again. Otherwise: queued again, failed for good, or overtaken.
+        if receipt.status == Receipt.Status.PROCESSING and not receipt.release_for_retry(error, retry_scheduled):
+            return
         raise
-    except Exception:
+
+
+def fail(receipt, error):
+    if error.code == "internal_error":
         logger.exception("Unexpected error while processing receipt %s", receipt.pk)
-        receipt.mark_failed(
-            Receipt.ErrorKind.INTERNAL,
-            "Something went wrong on our side while reading this receipt. It can be retried.",
-        )
-    finish_batch(receipt)
-
-
-def finish_batch(receipt):
-    if receipt.batch_id and receipt.batch.finish_if_done():
-        logger.info("Batch %s finished: %s", receipt.batch_id, receipt.batch.status)
+    if not receipt.mark_failed(error):
+        logger.info("Receipt %s: attempt %s was overtaken; its failure is dropped.", receipt.pk, receipt.attempts)
 
 
 def read_file(receipt):
@@ -68,7 +70,7 @@ def read_file(receipt):
         with receipt.file.open("rb") as handle:
             data = handle.read()
     except FileNotFoundError:
-        raise UnreadableFile("The uploaded file is missing from storage.") from None
+        raise FileMissing() from None
     except OSError as exc:
         raise TransientError(f"Could not read the file from storage ({exc.strerror or type(exc).__name__})") from exc
     receipt.log("read_file", f"Read {len(data):,} bytes.", seconds=round(time.monotonic() - started, 3))
@@ -79,9 +81,11 @@ def read_and_save(receipt):
     if reuse_duplicate(receipt):
         return
     data = read_file(receipt)
-    if not receipt.content_type:  # refused at upload and retried by hand: same check, same reason
-        info = inspect_file(data, max_pixels=settings.RECEIPT_MAX_PIXELS, max_pages=settings.RECEIPT_MAX_PDF_PAGES)
-        receipt.content_type = info.content_type  # readable now (a limit was raised): read it as that
+    # The upload's checks again, with today's limits: same check, same reason, for files stored
+    # before a limit was tightened and for refused files retried once a limit was raised.
+    info = inspect_file(data, max_pixels=settings.RECEIPT_MAX_PIXELS, max_pages=settings.RECEIPT_MAX_PDF_PAGES)
+    if receipt.content_type != info.content_type:
+        receipt.content_type = info.content_type
         receipt.save(update_fields=["content_type"])
     reading = read(data, receipt.content_type, read_options())
     log_reading(receipt, reading)

@@ -46,7 +46,11 @@ def receipt_preview(request, receipt_id, size):
 @login_required
 def receipt_file(request, receipt_id):
     """Serve the upload with its detected type, never as HTML, and only to its owner."""
-    receipt = get_object_or_404(Receipt, pk=receipt_id, user=request.user)
+    return file_response(get_object_or_404(Receipt, pk=receipt_id, user=request.user))
+
+
+def file_response(receipt):
+    """The receipt's stored file streamed through the app (from disk or the bucket), never a link to storage."""
     if not receipt.file:
         raise Http404("No file is stored for this receipt.")
     content_type = receipt.content_type if receipt.content_type in INLINE_TYPES else "application/octet-stream"

@@ -6,7 +6,12 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_INSECURE_KEY", "1")
 os.environ.setdefault("DJANGO_SECURE", "0")
 os.environ.setdefault("RECEIPT_RETRY_INTERVALS", "0,0,0")
+os.environ.setdefault("WEBHOOK_RETRY_INTERVALS", "0,0")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+# Metrics files of this run only; its workers inherit the variable.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(os.path.dirname(__file__), "..", ".run", f"test-metrics-{os.getpid()}")
+)
 
 from .settings import *  # noqa: E402,F403
 

@@ -1,41 +1,73 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the app: web server, RQ workers and the recovery sweep.
+# Sets everything up and runs the app: web server (gunicorn), RQ workers and the recovery sweep.
 # SQLite and local files by default; a local Redis is started when none answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
+# One worker per core the script may run on; counted before OMP_THREAD_LIMIT is exported,
+# because nproc honours it (and OMP_NUM_THREADS) and would then say 1.
+workers="${RECEIPT_WORKERS:-$(env -u OMP_THREAD_LIMIT -u OMP_NUM_THREADS nproc)}"
+if ! [[ "$workers" =~ ^[1-9][0-9]*$ ]]; then
+  echo "RECEIPT_WORKERS must be a whole number of workers, 1 or more (it is \"$workers\")." >&2
+  exit 2
+fi
 export OMP_THREAD_LIMIT=1  # one Tesseract thread per worker: N workers use N cores
 scripts/services.sh
 port="${PORT:-8000}"
-workers="${RECEIPT_WORKERS:-$(nproc)}"
 python=.venv/bin/python
 
 $python manage.py migrate --noinput -v0
-mkdir -p .run
-if [ ! -f .run/admin-password ]; then
-  $python -c "import secrets; print(secrets.token_urlsafe(12))" > .run/admin-password
+run_dir="${RECEIPTS_RUN_DIR:-.run}"  # logs and the admin password
+mkdir -p "$run_dir"
+if [ ! -f "$run_dir/admin-password" ]; then
+  $python -c "import secrets; print(secrets.token_urlsafe(12))" > "$run_dir/admin-password"
 fi
-ADMIN_PASSWORD="$(cat .run/admin-password)" $python manage.py ensure_admin admin
+ADMIN_PASSWORD="$(cat "$run_dir/admin-password")" $python manage.py ensure_admin admin
 token="$($python manage.py drf_create_token admin | awk '{print $3}')"
 
+# Metrics files of the previous run's processes: counts start again from zero.
+rm -rf "${PROMETHEUS_MULTIPROC_DIR:-.run/metrics}"
+# TERM (kill, a supervisor, docker stop) or Ctrl+C stops everything started here. Workers take
+# TERM as a warm shutdown: each finishes the receipt it is reading, then exits, so the stop
+# waits for them. Everything runs in the background, because bash runs a trap only once the
+# foreground command has ended.
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+stop() {
+  trap - EXIT INT TERM
+  if [ "${#pids[@]}" -gt 0 ]; then
+    echo "Stopping the web server, the sweep, the webhook worker and ${workers} worker(s); each worker finishes its current receipt first."
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+  exit "${1:-0}"
+}
+trap 'stop 0' INT TERM
+trap 'stop $?' EXIT
 for i in $(seq "$workers"); do
-  $python manage.py rqworker receipts --with-scheduler --name "receipts-$(hostname)-$$-$i" >".run/worker-$i.log" 2>&1 &
+  # Workers lower their own CPU priority (RECEIPT_WORKER_NICENESS) so the web server answers first.
+  $python manage.py rqworker receipts --with-scheduler --name "receipts-$(hostname)-$$-$i" >"$run_dir/worker-$i.log" 2>&1 &
   pids+=($!)
 done
-$python manage.py requeue_lost_receipts --every 30 >.run/sweep.log 2>&1 &
+$python manage.py rqworker webhooks --with-scheduler >"$run_dir/webhooks.log" 2>&1 &
+pids+=($!)
+$python manage.py requeue_lost_receipts --every 30 >"$run_dir/sweep.log" 2>&1 &
 pids+=($!)
 
 cat <<INFO
 
   Receipts is running at http://127.0.0.1:$port/
-  Log in as: admin / $(cat .run/admin-password)
+  Log in as: admin / $(cat "$run_dir/admin-password")
   API token: $token   (curl -H "Authorization: Token $token" http://127.0.0.1:$port/api/batches)
-  $workers workers (logs in .run/). Press Ctrl+C to stop.
+  Started $workers workers, one per core (RECEIPT_WORKERS changes it), and a webhook worker;
+  logs in $run_dir/. Press Ctrl+C to stop.
+  Metrics: http://127.0.0.1:$port/metrics   Health: http://127.0.0.1:$port/healthz
 
 INFO
-$python manage.py runserver "0.0.0.0:$port" --noreload
+$python -m gunicorn --bind "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port" &  # gunicorn.conf.py: threads and a deep backlog
+pids+=($!)
+# Any of them ending (the web server failing to bind, say) stops the rest.
+wait -n "${pids[@]}" || true
+echo "A process started here has ended; stopping the others." >&2
+stop 1

@@ -60,6 +60,8 @@ def pytest_unconfigure(config):
     media = getattr(config, "_media_root", None)
     if media is not None:
         subprocess.run(["rm", "-rf", str(media)], check=False)
+    if "test-metrics-" in settings.PROMETHEUS_MULTIPROC_DIR:  # this run's metrics files (test_settings.py)
+        subprocess.run(["rm", "-rf", settings.PROMETHEUS_MULTIPROC_DIR], check=False)
 
 
 def empty_redis_database():

@@ -65,3 +65,13 @@ def encrypted_pdf():
         % (len(objects) + 1, file_id, file_id, xref)
     )
     return out.getvalue()
+
+
+def multi_page_tiff(sizes):
+    """A TIFF with one blank page of each (width, height), compressed so large pages stay small."""
+    from PIL import Image
+
+    pages = [Image.new("L", size, 255) for size in sizes]
+    buffer = io.BytesIO()
+    pages[0].save(buffer, "TIFF", save_all=True, append_images=pages[1:], compression="tiff_deflate")
+    return buffer.getvalue()

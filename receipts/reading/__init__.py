@@ -1,15 +1,16 @@
 """Reading a receipt file: bytes in, fields with confidence and provenance out.
 
-Nothing here knows about Django, models or queues; the pipeline and the benchmark call
-read() alike. Pages go to the first engine of the cascade (PP-OCRv6 by default, see
-docs/reading.md); when a field it gave fails its check (see cascade.doubts), the pages are
-read again by the next engine, fields are extracted from its lines too, and each field
-keeps the reading that checks out best.
+Nothing here knows about Django models or queues (its errors are receipts.errors', shared
+with upload and worker); the pipeline and the benchmark call read() alike. Pages go to the
+first engine of the cascade (PP-OCRv6 by default, see docs/reading.md); when a field it gave
+fails its check (see cascade.doubts), the pages are read again by the next engine, fields
+are extracted from its lines too, and each field keeps the reading that checks out best.
 """
 
 import time
 from dataclasses import dataclass, field
 
+from receipts.errors import OcrTimeout, UnreadableFile
 from receipts.reading.cascade import choose_fields, doubts
 from receipts.reading.confidence import calibrate
 from receipts.reading.engines import (
@@ -22,9 +23,8 @@ from receipts.reading.engines import (
     parse_engines,
     read_page,
 )
-from receipts.reading.engines.tesseract import OcrTimeout
 from receipts.reading.fields import Fields, extract_fields
-from receipts.reading.files import Page, UnreadableFile, open_pages
+from receipts.reading.files import Page, open_pages
 from receipts.reading.layout import Line, lines_to_text
 
 __all__ = [

@@ -1,7 +1,8 @@
 """Turn the bytes of a receipt file into pages: pictures to read, or text a PDF carries.
 
 Images are opened with Pillow (HEIC through pillow-heif), one page per frame; PDFs use their
-text layer when they have one and are rendered with pypdfium2 when they do not.
+text layer when they have one and are rendered with pypdfium2 when they do not. The errors
+are receipts.errors', where every reason a receipt fails is written once.
 """
 
 import io
@@ -12,6 +13,7 @@ import pillow_heif
 import pypdfium2 as pdfium
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from receipts.errors import TooManyPixels, UnreadableFile
 from receipts.reading.layout import Line, text_lines
 
 pillow_heif.register_heif_opener()
@@ -22,10 +24,6 @@ PDF_RENDER_DPI = 200
 MAX_RENDER_PIXELS = 12_000_000
 # A page whose text layer has fewer letters and digits than this is treated as scanned.
 MIN_TEXT_LAYER_CHARS = 20
-
-
-class UnreadableFile(Exception):
-    """Permanent: the file cannot be read. str(exc) is a sentence a person understands."""
 
 
 @dataclass
@@ -87,7 +85,7 @@ def _open_image(data: bytes) -> Image.Image:
         image = Image.open(io.BytesIO(data))
         image.load()
     except Image.DecompressionBombError as exc:
-        raise UnreadableFile("This image has too many pixels to be read safely.") from exc
+        raise TooManyPixels() from exc
     except UnidentifiedImageError as exc:
         raise UnreadableFile("This file could not be opened as an image.") from exc
     except (OSError, SyntaxError, ValueError) as exc:

@@ -47,6 +47,8 @@
     this.form = form;
     this.maxFileBytes = parseInt(form.dataset.maxFileBytes, 10);
     this.maxFiles = parseInt(form.dataset.maxFiles, 10);
+    // Outside the batch upload rollout: one file, one batch (the server refuses a second).
+    this.singleFile = form.hasAttribute("data-single-file");
     this.zone = form.querySelector("[data-dropzone]");
     this.fileInput = form.querySelector("#id_files");
     this.cameraInput = form.querySelector("#id_camera");
@@ -158,7 +160,9 @@
     Array.prototype.forEach.call(files, function (file) {
       var reason = self.refusal(file);
       if (!reason && self.items.length >= self.maxFiles) {
-        reason = file.name + " was left out: a batch holds at most " + self.maxFiles + " files.";
+        reason = self.singleFile
+          ? file.name + " was left out: your account sends one receipt at a time for now."
+          : file.name + " was left out: a batch holds at most " + self.maxFiles + " files.";
       }
       if (reason) {
         refused.push(reason);

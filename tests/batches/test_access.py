@@ -87,11 +87,12 @@ def test_receipts_waiting_per_user_are_capped(api_client, transactional_db, sett
     assert Receipt.objects.count() == 2
 
 
-def production_setting(*names):
+def production_setting(*names, **environment):
     code = "import django; django.setup(); from django.conf import settings; " + "; ".join(
-        f"print(settings.{name})" for name in names
+        f"print(getattr(settings, {name!r}, None))" for name in names
     )
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "receipts_site.settings", "DJANGO_SECRET_KEY": "x" * 50}
+    env.update(environment)
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=PROJECT_DIR)
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
@@ -108,3 +109,21 @@ def test_production_settings_need_a_secret_key():
 
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_turn_hsts_on():
+    assert production_setting("SECURE_HSTS_SECONDS") == ["31536000"]
+    assert production_setting("SECURE_HSTS_SECONDS", DJANGO_HSTS_SECONDS="0") == ["0"]
+
+
+def test_the_proxy_scheme_header_is_believed_only_behind_a_proxy():
+    assert production_setting("SECURE_PROXY_SSL_HEADER") == ["None"]
+    trusted = production_setting("SECURE_PROXY_SSL_HEADER", DJANGO_BEHIND_TLS_PROXY="1")
+    assert trusted == ["('HTTP_X_FORWARDED_PROTO',", "'https')"]
+
+
+def test_the_run_script_serves_on_the_loopback_address_unless_told_otherwise():
+    script = (PROJECT_DIR / "scripts" / "run.sh").read_text()
+    served = [line for line in script.splitlines() if "manage.py runserver" in line]
+
+    assert served == ['$python manage.py runserver "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port" --noreload']

@@ -18,7 +18,7 @@ def finished_batch(user):
             status=Receipt.Status.COMPLETED, total=Decimal(total), currency=currency, merchant=f"Shop {name}",
             confidence={"merchant": 0.9, "date": 0.8, "total": 0.95},
         )
-    batch.finish_if_done()
+    batch.refresh_status()
     assert batch.status == Batch.Status.COMPLETED_WITH_ERRORS
     return batch
 

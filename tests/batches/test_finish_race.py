@@ -44,10 +44,10 @@ def test_worker_closing_the_batch_waits_for_a_file_being_added(user, transaction
     results = {}
     adding = in_thread(lambda: add_files_to_batch(batch, [png("second.png")]), results, "added")
     assert inside.wait(30)
-    closing = in_thread(lambda: Batch.objects.get(pk=batch.pk).finish_if_done(), results, "closed")
+    closing = in_thread(lambda: Batch.objects.get(pk=batch.pk).refresh_status(), results, "closed")
 
     closing.join(1.0)
-    assert closing.is_alive(), "finish_if_done did not wait for the batch lock"
+    assert closing.is_alive(), "refresh_status did not wait for the batch lock"
     go.set()
     adding.join(30)
     closing.join(30)
@@ -62,7 +62,7 @@ def test_worker_closing_the_batch_waits_for_a_file_being_added(user, transaction
 def test_file_added_after_the_worker_closed_the_batch_reopens_it(user, transactional_db):
     batch = create_batch(user, [png("first.png")])
     Receipt.objects.filter(batch=batch).update(status=Receipt.Status.COMPLETED)
-    assert Batch.objects.get(pk=batch.pk).finish_if_done() is True
+    assert Batch.objects.get(pk=batch.pk).refresh_status() is True
 
     add_files_to_batch(Batch.objects.get(pk=batch.pk), [png("second.png")])
 

@@ -4,15 +4,18 @@ import os
 
 import pytest
 from django.test import override_settings
+from PIL import Image
 
 from batches.models import Batch
 from batches.services import clean_filename, create_batch
+from receipts import pipeline
 from receipts.models import Receipt
 from tests.conftest import upload
 from tests.hostile_files import (
     broken_pdf,
     decompression_bomb_png,
     encrypted_pdf,
+    multi_page_tiff,
     pdf_with_pages,
     truncated_jpeg,
 )
@@ -137,3 +140,47 @@ def test_markup_filename_is_escaped(logged_in_client, user, transactional_db):
 
     assert "&lt;b onmouseover=steal()&gt;bold.png" in page
     assert "<b onmouseover" not in page
+
+
+def test_every_page_of_a_tiff_is_held_to_the_pixel_limit(user, transactional_db, settings):
+    settings.RECEIPT_MAX_PIXELS = 200_000
+    tiff = multi_page_tiff([(300, 400), (1000, 900)])
+
+    receipt = create_batch(user, [upload("scan.tif", tiff, "image/tiff")]).receipts.get()
+
+    assert receipt.status == Receipt.Status.FAILED
+    assert receipt.error == "Page 2 of this image is 1000×900 pixels; the limit is 200,000 pixels."
+    assert receipt.logs.get(event="failed").details["kind"] == "unreadable"
+
+
+def test_a_tiff_with_more_pages_than_a_pdf_may_have_is_refused(user, transactional_db, settings):
+    settings.RECEIPT_MAX_PDF_PAGES = 3
+    tiff = multi_page_tiff([(200, 300)] * 4)
+
+    receipt = create_batch(user, [upload("scan.tif", tiff, "image/tiff")]).receipts.get()
+
+    assert receipt.status == Receipt.Status.FAILED
+    assert receipt.error == "This image has 4 pages; the limit is 3."
+
+
+def test_a_tiff_within_the_limits_is_queued(user, transactional_db):
+    tiff = multi_page_tiff([(300, 400), (300, 400)])
+
+    receipt = create_batch(user, [upload("scan.tif", tiff, "image/tiff")]).receipts.get()
+
+    assert (receipt.status, receipt.content_type) == (Receipt.Status.QUEUED, "image/tiff")
+
+
+def test_a_decoder_bomb_in_the_worker_fails_as_too_many_pixels(user, transactional_db, monkeypatch):
+    receipt = create_batch(user, [upload("scan.png", receipt_png(), "image/png")]).receipts.get()
+
+    def bomb(*args, **kwargs):
+        raise Image.DecompressionBombError("Image size (196000000 pixels) exceeds limit")
+
+    monkeypatch.setattr(pipeline, "read_text", bomb)
+    pipeline.process(receipt.pk)
+
+    receipt.refresh_from_db()
+    assert receipt.status == Receipt.Status.FAILED
+    assert receipt.error == "This image has too many pixels to be read safely."
+    assert receipt.error_kind == Receipt.ErrorKind.UNREADABLE

@@ -43,3 +43,21 @@ def test_queue_statistics_are_reachable_from_the_admin(client, staff_user, trans
     assert "/admin/django_rq/dashboard/" in index
     assert stats.status_code == 200
     assert "receipts" in stats.content.decode()
+
+
+def test_admin_links_a_receipts_file_through_the_download_view(client, staff_user, user, transactional_db):
+    receipt = create_batch(user, [upload("lunch.png", receipt_png(), "image/png")]).receipts.get()
+    client.force_login(staff_user)
+
+    page = client.get(f"/admin/receipts/receipt/{receipt.id}/change/").content.decode()
+
+    assert f'<a href="/receipts/{receipt.id}/file">lunch.png</a>' in page
+    assert "/media/" not in page
+    assert client.get(f"/receipts/{receipt.id}/file").status_code == 200
+
+
+def test_the_download_view_still_hides_a_receipt_from_other_users(client, other_user, user, transactional_db):
+    receipt = create_batch(user, [upload("lunch.png", receipt_png(), "image/png")]).receipts.get()
+    client.force_login(other_user)
+
+    assert client.get(f"/receipts/{receipt.id}/file").status_code == 404

@@ -3,8 +3,9 @@
 from django.utils import timezone
 
 from receipts.enhance import enhance, learn_from_correction
-from receipts.models import Receipt
+from receipts.models import MerchantCorrection, Receipt
 from receipts.reading.fields import Fields
+from tests.conftest import empty_redis_database
 
 
 def enhance_for(user, merchant, text=""):
@@ -61,3 +62,22 @@ def test_another_users_earlier_receipts_do_not_set_the_category(user, other_user
     completed_receipt(user, "Acme Trading", "electronics")
 
     assert enhance_for(other_user, "ACME TRADING SDN BHD").category == "other"
+
+
+def test_corrections_outlive_the_cache(user, db):
+    learn_from_correction(user.id, "CORNER GROCERY", "Corner Shop", "restaurants")
+    empty_redis_database()  # what a Redis restart without persistence leaves
+
+    result = enhance_for(user, "CORNER GROCERY")
+
+    assert (result.merchant, result.category, result.taught) == ("Corner Shop", "restaurants", True)
+    assert MerchantCorrection.objects.get(user=user).merchant == "Corner Shop"
+
+
+def test_a_correction_made_after_the_cache_was_emptied_still_reaches_older_results(user, db):
+    assert enhance_for(user, "CORNER GROCERY", "MILK 2L").merchant != "Corner Shop"  # cached now
+    empty_redis_database()
+    enhance_for(user, "CORNER GROCERY", "MILK 2L")  # cached again, under the same generation
+    learn_from_correction(user.id, "CORNER GROCERY", "Corner Shop", "restaurants")
+
+    assert enhance_for(user, "CORNER GROCERY", "MILK 2L").merchant == "Corner Shop"

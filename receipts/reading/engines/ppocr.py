@@ -11,7 +11,7 @@ import time
 import numpy as np
 from PIL import Image, ImageOps
 
-from receipts.reading.engines.tesseract import OcrTimeout
+from receipts.errors import OcrTimeout
 from receipts.reading.layout import Line, Segment, group_into_lines, normalise
 
 # Pages are detected at most this many pixels on their long side; receipt text stays

@@ -1,0 +1,132 @@
+"""python -m loadtest (scripts/loadtest.sh): run the load test and print what it measured."""
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+import redis
+
+from loadtest import report
+from loadtest.files import ReceiptPool, engine_speed
+from loadtest.monitor import MemorySampler, QueueSampler
+from loadtest.stack import DEFAULT_DATABASE_URL, Stack
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="scripts/loadtest.sh", description=__doc__)
+    add = parser.add_argument
+    add("--batches", type=int, default=100, help="concurrent batches (100)")
+    add("--files", type=int, default=10, help="receipts per batch (10)")
+    add("--users", type=int, default=20, help="users sending them (20)")
+    add("--workers", type=int, default=len(os.sched_getaffinity(0)), help="RQ workers (one per core)")
+    add(
+        "--fairness-big",
+        type=int,
+        default=200,
+        help="the other user's receipts in the fairness check (200; 0 skips it)",
+    )
+    add("--fairness-small", type=int, default=5, help="the user's own receipts in the fairness check (5)")
+    add("--pool", type=int, default=50, help="distinct synthetic receipts the uploads cycle through (50)")
+    add("--deadline", type=float, default=3600, help="seconds after upload by which every receipt must be final")
+    add("--database-url", default=DEFAULT_DATABASE_URL, help="PostgreSQL database to (re)create for the run")
+    add("--web-server", choices=["gunicorn", "runserver"], default="gunicorn", help="web server (gunicorn)")
+    add("--web-args", default="", help="extra arguments for the web server (gunicorn.conf.py holds gunicorn's)")
+    add("--keep", action="store_true", help="keep the run's folder (logs, media) instead of deleting it")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped by TERM."))  # so the stack is stopped too
+    folder = Path(tempfile.mkdtemp(prefix="receipts-loadtest-"))
+    stack = Stack(folder, args.database_url, args.workers, args.web_args, args.web_server)
+    os.environ.update(stack.env)  # this process reads the stack's database too
+    django.setup()
+    report.print_machine("before")
+    print(
+        f"{args.batches} batches of {args.files} receipts from {args.users} users; "
+        f"{args.workers} workers; logs in {folder}"
+    )
+    try:
+        stack.start()
+        run(args, stack, folder)
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not cut the stop short
+        stack.stop()
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def run(args, stack, folder):
+    from loadtest import checks
+
+    pool = ReceiptPool(folder / "pool", args.pool)
+    memory = MemorySampler(stack.pids("web"), stack.pids("worker"))
+    memory.start()
+    speed_before = measure_engine(args, pool)
+    ids, answers, record, depth = concurrent_load(args, stack, pool)
+    speed_after = measure_engine(args, pool)
+    report.print_latencies(record)
+    report.print_outcome(checks.outcome(ids, answers), (speed_before + speed_after) / 2, args.workers)
+    report.print_queue(depth.rows)
+    if args.fairness_big:
+        fairness(args, stack, pool)
+    memory.stop()
+    report.print_memory(memory.peaks)
+    report.print_machine("after")
+
+
+def measure_engine(args, pool):
+    """Plain Tesseract's own speed on the pool, as many at once as there are workers."""
+    from django.conf import settings
+
+    from receipts.reading.engines import DEFAULT_LANGUAGES, installed_languages
+
+    languages = installed_languages(settings.RECEIPT_OCR_LANGUAGES or DEFAULT_LANGUAGES)
+    speed = engine_speed(pool.paths, args.workers, languages, settings.RECEIPT_WORKER_NICENESS)
+    print(
+        f"Plain Tesseract ({languages}, niceness {settings.RECEIPT_WORKER_NICENESS}) on the {len(pool.paths)} "
+        f"pool files, {args.workers} at once: {speed:.2f} files/s"
+    )
+    return speed
+
+
+def concurrent_load(args, stack, pool):
+    from loadtest import checks, phases
+
+    accounts = checks.make_accounts("load", args.users)
+    queue = redis.Redis.from_url(stack.redis_url)
+    depth = QueueSampler(lambda: queue.llen("rq:queue:receipts"), checks.receipt_counts)
+    depth.start()
+    started = time.monotonic()
+    ids, answers, record = phases.concurrent_batches(stack.url, accounts, pool, args.batches, args.files, args.deadline)
+    depth.stop()
+    print(
+        f"\nConcurrent batches: {len(ids)} of {args.batches} uploaded, "
+        f"all polled to the end in {time.monotonic() - started:.0f} s"
+    )
+    return ids, answers, record, depth
+
+
+def fairness(args, stack, pool):
+    from django.conf import settings
+
+    from loadtest import checks, phases
+
+    big, small = checks.make_accounts("fairness", 2)
+    alone, behind, _ = phases.fairness(
+        stack.url, big, small, pool, args.fairness_big, args.fairness_small,
+        settings.RECEIPT_MAX_FILES_PER_BATCH, args.deadline,
+    )  # fmt: skip
+    report.print_fairness(alone, behind, args.fairness_small, args.fairness_big)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

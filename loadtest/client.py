@@ -1,0 +1,142 @@
+"""HTTP side of the load: uploads, and polls the way the batch page and an API script do.
+
+Each thread keeps one keep-alive connection, as a browser tab would, and sends the ETag it
+last got back (If-None-Match), as a browser does for a page it has cached.
+"""
+
+import http.client
+import json
+import secrets
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+FINISHED = {"completed", "completed_with_errors"}
+HTMX_STOP_POLLING = 286
+TIMEOUT = 60
+
+
+@dataclass
+class Account:
+    username: str
+    token: str
+    session_cookie: str
+
+
+@dataclass
+class Record:
+    """Latencies per kind of request and every error, from all threads."""
+
+    latencies: dict = field(default_factory=lambda: defaultdict(list))
+    errors: Counter = field(default_factory=Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    first: float = 0.0  # when the first and last answers came, for the request rate
+    last: float = 0.0
+
+    def add(self, kind, seconds, status):
+        now = time.monotonic()
+        with self.lock:
+            self.first = self.first or now
+            self.last = now
+            self.latencies[kind].append(seconds)
+            if status >= 400 and status != HTMX_STOP_POLLING:
+                self.errors[f"HTTP {status}"] += 1
+
+    def connection_error(self, exc):
+        with self.lock:
+            self.errors[f"connection error: {type(exc).__name__}"] += 1
+
+
+class Connection:
+    """One keep-alive connection that reconnects after an error."""
+
+    def __init__(self, base_url: str, record: Record):
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname, parts.port
+        self.record = record
+        self.http = None
+
+    def request(self, kind, method, path, body=None, headers=None):
+        """(status, headers, body) or None after a connection error, which is recorded."""
+        started = time.monotonic()
+        try:
+            if self.http is None:
+                self.http = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
+            self.http.request(method, path, body=body, headers=headers or {})
+            response = self.http.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.record.connection_error(exc)
+            self.close()
+            return None
+        self.record.add(kind, time.monotonic() - started, response.status)
+        if response.getheader("Connection", "").lower() == "close":
+            self.close()
+        return response.status, response, data
+
+    def close(self):
+        if self.http is not None:
+            self.http.close()
+            self.http = None
+
+
+def upload_batch(connection: Connection, account: Account, files) -> str | None:
+    """POST /api/batches with `files` [(name, bytes, type)]; the new batch's id, or None."""
+    boundary = secrets.token_hex(16)
+    parts = []
+    for name, data, content_type in files:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    headers = {"Authorization": f"Token {account.token}", "Content-Type": f"multipart/form-data; boundary={boundary}"}
+    answer = connection.request("upload", "POST", "/api/batches", body, headers)
+    if answer is None or answer[0] != 201:
+        return None
+    return json.loads(answer[2])["id"]
+
+
+class BatchPoller:
+    """Polls one batch once a second through the API and the batch page's partial until both say done."""
+
+    def __init__(self, connection: Connection, account: Account, batch_id: str, interval: float = 1.0):
+        self.connection = connection
+        self.account = account
+        self.batch_id = batch_id
+        self.interval = interval
+        self.etags: dict[str, str] = {}
+        self.api_done = self.page_done = False
+
+    def run(self, deadline: float) -> bool:
+        while not (self.api_done and self.page_done) and time.monotonic() < deadline:
+            started = time.monotonic()
+            if not self.api_done:
+                self.api_done = self._poll_api()
+            if not self.page_done:
+                self.page_done = self._poll_page()
+            time.sleep(max(0.0, self.interval - (time.monotonic() - started)))
+        return self.api_done and self.page_done
+
+    def _get(self, kind, path, headers):
+        if path in self.etags:
+            headers = {**headers, "If-None-Match": self.etags[path]}
+        answer = self.connection.request(kind, "GET", path, headers=headers)
+        if answer is not None and answer[1].getheader("ETag"):
+            self.etags[path] = answer[1].getheader("ETag")
+        return answer
+
+    def _poll_api(self):
+        answer = self._get(
+            "poll: API", f"/api/batches/{self.batch_id}", {"Authorization": f"Token {self.account.token}"}
+        )
+        return answer is not None and answer[0] == 200 and json.loads(answer[2])["status"] in FINISHED
+
+    def _poll_page(self):
+        headers = {"Cookie": f"sessionid={self.account.session_cookie}", "HX-Request": "true"}
+        answer = self._get("poll: batch page", f"/batches/{self.batch_id}/", headers)
+        return answer is not None and answer[0] == HTMX_STOP_POLLING

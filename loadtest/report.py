@@ -1,0 +1,69 @@
+"""Print what the load test measured, one section per question part 4 of the plan asks."""
+
+import os
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+def print_latencies(record):
+    print("\nLatency (ms)              requests     p50     p95     p99     max")
+    for kind in sorted(record.latencies):
+        values = [seconds * 1000 for seconds in record.latencies[kind]]
+        print(
+            f"  {kind:<22} {len(values):>9} {percentile(values, 0.50):>7.0f} {percentile(values, 0.95):>7.0f} "
+            f"{percentile(values, 0.99):>7.0f} {max(values):>7.0f}"
+        )
+    duration = record.last - record.first if record.latencies else 0
+    polls = sum(len(values) for kind, values in record.latencies.items() if kind.startswith("poll"))
+    if duration:
+        print(f"  polls per second: {polls / duration:.0f} over {duration:.0f} s")
+    print("HTTP errors: " + (", ".join(f"{name} x{count}" for name, count in sorted(record.errors.items())) or "none"))
+
+
+def print_outcome(outcome, engine_speed, workers):
+    print(f"\nReceipts: {outcome.receipts} sent, {outcome.completed} completed, {outcome.failed} failed")
+    for error, count in outcome.failures.items():
+        print(f"  failed x{count}: {error}")
+    print(f"Receipts lost (not final by the deadline): {outcome.lost}")
+    print(f"Receipts read more than once (2+ OCR steps logged): {outcome.read_more_than_once}")
+    print(f"Receipts taken more than once (attempts > 1): {outcome.retried}")
+    print(f"Batches whose counts disagree with their receipts: {len(outcome.counts_disagree)}")
+    for line in outcome.counts_disagree[:10]:
+        print(f"  {line}")
+    ratio = outcome.throughput / engine_speed if engine_speed else float("nan")
+    print(
+        f"Throughput: {outcome.throughput:.2f} receipts/s over {outcome.seconds:.0f} s; plain Tesseract on the same "
+        f"files with {workers} processes (mean of before and after): {engine_speed:.2f} files/s; ratio {ratio:.2f}"
+    )
+
+
+def print_queue(rows, limit=20):
+    print("\nQueue depth over time")
+    print("     s  in Redis  queued  processing  finished  load avg")
+    step = max(1, len(rows) // limit)
+    shown = rows[::step] + ([rows[-1]] if rows and (len(rows) - 1) % step else [])
+    for seconds, redis_jobs, queued, processing, finished, load in shown:
+        print(f"  {seconds:>4.0f}  {redis_jobs:>8}  {queued:>6}  {processing:>10}  {finished:>8}  {load:>8.2f}")
+
+
+def print_fairness(alone, behind, small, big):
+    ratio = behind / alone if alone else float("nan")
+    print(
+        f"\nFairness: {small} receipts alone {alone:.1f} s; sent 3 s after another user's {big}: "
+        f"{behind:.1f} s; ratio {ratio:.1f}"
+    )
+
+
+def print_memory(peaks):
+    print("\nPeak memory (MiB)            RSS      PSS")
+    for role in ("web server", "one worker", "all workers"):
+        rss, pss = peaks.get(role, (0, 0))
+        print(f"  {role:<24} {rss / 1024:>7.0f}  {pss / 1024:>7.0f}")
+
+
+def print_machine(label):
+    load = os.getloadavg()
+    print(f"Machine {label}: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

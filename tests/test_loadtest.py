@@ -1,0 +1,73 @@
+"""The load test's own pieces, and one small run of it end to end (figures are not asserted)."""
+
+import io
+import subprocess
+import sys
+
+import psycopg
+from django.conf import settings
+from PIL import Image
+
+from loadtest.files import tagged
+from loadtest.report import percentile
+from tests.conftest import PROJECT_DIR
+from tests.receipt_images import image_bytes, receipt_lines, render_lines
+
+
+def pixels(data):
+    return Image.open(io.BytesIO(data)).convert("L").tobytes()
+
+
+def test_a_tagged_jpeg_has_other_bytes_and_the_same_pixels():
+    original = image_bytes(render_lines(receipt_lines()), "JPEG")
+
+    copies = [tagged(original, b"upload 1"), tagged(original, b"upload 2")]
+
+    assert len({original, *copies}) == 3
+    assert all(pixels(copy) == pixels(original) for copy in copies)
+
+
+def test_a_tagged_png_has_other_bytes_and_the_same_pixels():
+    original = image_bytes(render_lines(receipt_lines()), "PNG")
+
+    copy = tagged(original, b"upload 1")
+
+    assert copy != original
+    assert pixels(copy) == pixels(original)
+    assert Image.open(io.BytesIO(copy)).text["Comment"] == "upload 1"
+
+
+def test_percentiles_pick_the_value_at_that_rank():
+    values = list(range(1, 101))
+
+    assert (percentile(values, 0.5), percentile(values, 0.95), percentile(values, 0.99)) == (51, 96, 100)
+    assert str(percentile([], 0.5)) == "nan"
+
+
+def test_a_small_load_test_runs_and_finds_nothing_wrong(tmp_path):
+    db = settings.DATABASES["default"]
+    name = f"{db['NAME']}_loadtest"
+    command = [
+        sys.executable, "-m", "loadtest", "--batches", "3", "--files", "2", "--users", "2", "--workers", "2",
+        "--fairness-big", "3", "--fairness-small", "2", "--pool", "4",
+        "--database-url", f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}",
+    ]  # fmt: skip
+    try:
+        result = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600)
+    finally:
+        with psycopg.connect(f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/postgres", autocommit=True) as pg:
+            pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    expected = [
+        "Concurrent batches: 3 of 3 uploaded",
+        "Receipts: 6 sent, 6 completed, 0 failed",
+        "Receipts lost (not final by the deadline): 0",
+        "Receipts read more than once (2+ OCR steps logged): 0",
+        "Batches whose counts disagree with their receipts: 0",
+        "HTTP errors: none",
+        "Fairness: 2 receipts alone",
+    ]
+    headings = ["poll: API", "poll: batch page", "upload", "Queue depth over time", "one worker", "web server"]
+    missing = [line for line in expected + headings if line not in result.stdout]
+    assert not missing, result.stdout
