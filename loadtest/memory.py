@@ -21,9 +21,9 @@ from pathlib import Path
 import django
 import redis
 from PIL import Image
-from receipts.bench_synthetic import make_synthetic_set
 from rq import Worker
 
+from bench.synthetic import make_synthetic_set
 from loadtest.client import Connection, Record, upload_batch
 from loadtest.monitor import MemorySampler
 from loadtest.stack import DEFAULT_DATABASE_URL, Stack, wait_until

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('receipts', '0003_receipt_position'),
+        ('receipts', '0004_merchant_corrections_and_attempt_budget'),
     ]
 
     operations = [
