@@ -169,7 +169,7 @@ def test_term_stops_everything_after_the_receipt_being_read_is_finished(start_ru
     receipt.refresh_from_db()
     assert receipt.status == Receipt.Status.COMPLETED
     assert receipt.attempts == 1
-    assert "Stopping the web server, the sweep and 2 worker(s)" in script.text()
+    assert "Stopping the web server, the sweep, the webhook worker and 2 worker(s)" in script.text()
 
 
 def test_term_while_idle_stops_every_process(start_run_script):

@@ -51,9 +51,9 @@ def test_admin_links_a_receipts_file_through_the_download_view(client, staff_use
 
     page = client.get(f"/admin/receipts/receipt/{receipt.id}/change/").content.decode()
 
-    assert f'<a href="/receipts/{receipt.id}/file">lunch.png</a>' in page
+    assert f'<a href="/admin/receipts/receipt/{receipt.id}/file/">lunch.png</a>' in page
     assert "/media/" not in page
-    assert client.get(f"/receipts/{receipt.id}/file").status_code == 200
+    assert client.get(f"/admin/receipts/receipt/{receipt.id}/file/").status_code == 200
 
 
 def test_the_download_view_still_hides_a_receipt_from_other_users(client, other_user, user, transactional_db):
