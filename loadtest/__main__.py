@@ -88,7 +88,7 @@ def measure_engine(args, pool):
     """Plain Tesseract's own speed on the pool, as many at once as there are workers."""
     from django.conf import settings
 
-    from receipts.ocr import DEFAULT_LANGUAGES, installed_languages
+    from receipts.reading.engines import DEFAULT_LANGUAGES, installed_languages
 
     languages = installed_languages(settings.RECEIPT_OCR_LANGUAGES or DEFAULT_LANGUAGES)
     speed = engine_speed(pool.paths, args.workers, languages, settings.RECEIPT_WORKER_NICENESS)

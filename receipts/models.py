@@ -64,7 +64,8 @@ class Receipt(models.Model):
     error = models.TextField(blank=True)
 
     ocr_text = models.TextField(blank=True)
-    ocr_source = models.CharField(max_length=16, blank=True)
+    # "pdf-text", or the OCR engines that read the file in cascade order ("tesseract+rapidocr").
+    ocr_source = models.CharField(max_length=32, blank=True)
     merchant = models.CharField(max_length=255, blank=True)
     # The merchant as printed on the receipt; `merchant` holds the canonical name made from it.
     merchant_raw = models.CharField(max_length=255, blank=True)

@@ -183,8 +183,15 @@ RECEIPT_MAX_FILES_PER_BATCH = env_int("RECEIPT_MAX_FILES_PER_BATCH", 100)
 RECEIPT_MAX_PIXELS = env_int("RECEIPT_MAX_PIXELS", 60_000_000)
 RECEIPT_MAX_PDF_PAGES = env_int("RECEIPT_MAX_PDF_PAGES", 20)
 # Tesseract languages to read with, as its -l value ("eng", "deu+eng"); empty means the
-# default in receipts/ocr.py (Malay and English). Each needs its tesseract-ocr-* package.
+# default in receipts/reading/engines (Malay and English). Each needs its tesseract-ocr-* package.
 RECEIPT_OCR_LANGUAGES = os.environ.get("RECEIPT_OCR_LANGUAGES", "")
+# OCR engines in cascade order: the next reads only when the previous one's fields fail
+# their checks. "rapidocr,tesseract", "tesseract,rapidocr", "rapidocr" or "tesseract";
+# PP-OCRv6 first reads more right at less CPU on both benchmark sets (docs/reading.md).
+RECEIPT_OCR_ENGINES = os.environ.get("RECEIPT_OCR_ENGINES", "rapidocr,tesseract")
+# Country whose date order, currency and address rules apply (US, UK, DE, FR, MY);
+# empty detects it from each receipt's own text.
+RECEIPT_LOCALE = os.environ.get("RECEIPT_LOCALE", "")
 # Receipts one user may have waiting in the queue, so one account cannot starve everyone.
 RECEIPT_MAX_PENDING_PER_USER = env_int("RECEIPT_MAX_PENDING_PER_USER", 1000)
 # A receipt processing longer than this (seconds) is taken to be lost with its worker.

@@ -178,7 +178,7 @@ def test_a_decoder_bomb_in_the_worker_fails_as_too_many_pixels(user, transaction
     def bomb(*args, **kwargs):
         raise Image.DecompressionBombError("Image size (196000000 pixels) exceeds limit")
 
-    monkeypatch.setattr(pipeline, "read_text", bomb)
+    monkeypatch.setattr(pipeline, "read", bomb)
     pipeline.process(receipt.pk)
 
     receipt.refresh_from_db()

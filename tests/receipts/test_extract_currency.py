@@ -2,7 +2,7 @@
 
 import pytest
 
-from receipts.extract import extract_fields_from_text
+from receipts.reading.fields import extract_fields_from_text
 
 
 @pytest.mark.parametrize(
