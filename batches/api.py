@@ -107,8 +107,8 @@ class BatchListCreate(generics.ListAPIView):
     @idempotent
     def post(self, request):
         reference = request.data.get("client_reference", "").strip()
-        if len(reference) > 100:
-            return api_error("client_reference may be at most 100 characters.", "invalid", 400)
+        if len(reference) > 100 or "\x00" in reference:
+            return api_error("client_reference is at most 100 characters of text.", "invalid", 400)
         try:
             # The UploadZone posts here with the session; scripts come with a token.
             source = Batch.Source.API if request.auth else Batch.Source.WEB

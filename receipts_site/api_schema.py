@@ -34,6 +34,8 @@ HEADERS = {
     ("/api/batches/{id}", "get", "200"): {"ETag": "Send it back in If-None-Match to get 304 while nothing changed."},
     ("/api/batches/{id}/export", "get", "200"): {"Content-Disposition": "attachment; filename=\"receipts-....csv\""},
 }
+FIXED = {"enum", "format", "pattern"}
+NO_NUL = "^[^\\x00]*$"
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -52,6 +54,9 @@ def document_common_answers(result, generator, request, public):
             if "{id}" in path:
                 answers["404"] = ("No such object of yours (`not_found`).", {})
             for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter["in"] == "query" and schema.get("type") == "string" and not schema.keys() & FIXED:
+                    schema["pattern"] = NO_NUL  # text with a NUL character is refused (400)
                 if parameter["name"] == "page":
                     parameter["schema"]["minimum"] = 1
                     answers["404"] = ("No such page (`not_found`): past the last one.", {})

@@ -97,3 +97,15 @@ def test_a_failed_receipt_carries_its_error_code_and_whether_retrying_can_help(a
         "same file would fail the same way. Upload a different file.",
         "code": "unreadable",
     }
+
+
+def test_text_with_a_nul_character_is_refused_not_stored(api_client, db):
+    listed = api_client.get("/api/receipts", {"merchant": "a\x00b"})
+    created = api_client.post(
+        "/api/batches",
+        {"files": [upload("a.png", receipt_png(), "image/png")], "client_reference": "x\x00y"},
+        format="multipart",
+    )
+
+    assert listed.status_code == created.status_code == 400
+    assert created.json()["code"] == "invalid"
