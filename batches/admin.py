@@ -9,6 +9,7 @@ class ReceiptInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+    ordering = Receipt.BATCH_ORDER
     fields = ["original_filename", "status", "merchant", "date", "total", "currency", "error"]
     readonly_fields = fields
 

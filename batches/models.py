@@ -3,7 +3,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +61,8 @@ class Batch(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches")
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.PROCESSING)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
+    # A script's own name for the batch (an invoice or expense report id), unique per user.
+    client_reference = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -70,6 +72,13 @@ class Batch(models.Model):
         ordering = ["-created_at"]
         verbose_name_plural = "batches"
         indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "client_reference"],
+                condition=~models.Q(client_reference=""),
+                name="batch_client_reference_unique_per_user",
+            )
+        ]
 
     def __str__(self):
         return f"Batch {self.id} ({self.get_status_display()})"
@@ -92,6 +101,19 @@ class Batch(models.Model):
             failed=Count("id", filter=Q(status=Receipt.Status.FAILED)),
         )
         return Progress(counts["total"], counts["completed"], counts["failed"])
+
+    def change_tag(self):
+        """A short tag that changes whenever anything shown about the batch changes, in one query.
+
+        Every change to a receipt writes a ProcessingLog row (arrival, each step, retry,
+        correction), and a deleted receipt takes its rows with it, so the newest row and the
+        number of rows, with the batch's own status, tell whether anything moved.
+        """
+        from receipts.models import ProcessingLog
+
+        seen = ProcessingLog.objects.filter(receipt__batch_id=self.pk).aggregate(last=Max("id"), rows=Count("id"))
+        finished = self.finished_at.timestamp() if self.finished_at else 0
+        return f"{self.status[:1]}{finished:.0f}-{seen['rows']}-{seen['last'] or 0}"
 
     def refresh_status(self):
         """Derive the batch's state from its receipts: processing while any is pending, else finished.
@@ -122,15 +144,12 @@ class Batch(models.Model):
         return bool(updated)
 
     def totals_by_currency(self):
-        """Sum of completed receipts' totals per currency, for the finished batch's summary."""
+        """Totals per currency as the batch page shows them: read receipts with a total, a
+        duplicate of a receipt in the same batch counted once, amounts in the currency's minor units."""
+        from batches.summary import summarize
 
-        rows = (
-            self.receipts.filter(status=Receipt.Status.COMPLETED, total__isnull=False)
-            .values("currency")
-            .annotate(amount=models.Sum("total"), count=Count("id"))
-            .order_by("currency")
-        )
-        return list(rows)
+        summary = summarize(self.receipts.order_by(*Receipt.BATCH_ORDER))
+        return [{"currency": row.currency, "amount": row.amount, "count": row.count} for row in summary.totals]
 
 
 def announce_finished(batch_id):

@@ -39,14 +39,14 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             size = 0
         if size > settings.RECEIPT_MAX_REQUEST_BYTES:
-            return refuse_request(request, request_too_large_sentence(size), 413)
+            return refuse_request(request, request_too_large_sentence(size), 413, "request_too_large")
         return self.get_response(request)
 
 
-def refuse_request(request, sentence, status):
-    """The API's JSON `detail`, or the upload page with the sentence for a form."""
+def refuse_request(request, sentence, status, code):
+    """The API's JSON `detail` and `code`, or the upload page with the sentence for a form."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": sentence}, status=status)
+        return JsonResponse({"detail": sentence, "code": code}, status=status)
     return upload_refused(request, sentence, status)
 
 

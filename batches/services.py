@@ -8,17 +8,18 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from batches.models import Batch
 from batches.rollout import check_batch_upload
 from receipts.errors import FileTooLarge, UnreadableFile
 from receipts.filetypes import inspect_file
-from receipts.jobs import enqueue_receipts
+from receipts.jobs import dispatch
 from receipts.limits import reserve_pending
 from receipts.models import Receipt, receipt_changed
+from receipts.services import remove_files
 
 MAX_FILENAME_LENGTH = 255
 PROCESSING_DELAYED = "Your receipts are saved. Processing is delayed and will start shortly."
@@ -39,6 +40,24 @@ def clean_filename(name):
         extension = extension[:16]
         name = stem[: MAX_FILENAME_LENGTH - len(extension) - 1] + "…" + extension
     return name
+
+
+class ClientReferenceTaken(ValidationError):
+    """A client sent a reference that names one of its batches already (kept as `batch`)."""
+
+    def __init__(self, batch):
+        super().__init__(
+            f"You already have a batch with the reference {batch.client_reference!r}; "
+            "choose another reference, or read that batch.",
+            code="client_reference_taken",
+        )
+        self.batch = batch
+
+
+def check_client_reference(user, reference):
+    existing = Batch.objects.filter(user=user, client_reference=reference).first() if reference else None
+    if existing:
+        raise ClientReferenceTaken(existing)
 
 
 def check_batch_size(files, sent=0):
@@ -78,7 +97,7 @@ def refuse(receipt, error):
     receipt.error = error.message
 
 
-def create_batch(user, files, source=Batch.Source.WEB, sent=0):
+def create_batch(user, files, source=Batch.Source.WEB, sent=0, client_reference=""):
     """Validate, store and enqueue a batch of uploaded files; returns the saved Batch.
 
     Raises ValidationError for the request as a whole (no files, too many, too many waiting). A
@@ -89,26 +108,31 @@ def create_batch(user, files, source=Batch.Source.WEB, sent=0):
     """
     files = list(files)
     check_batch_size(files, sent)
+    check_client_reference(user, client_reference)
     check_batch_upload(user, len(files))
-    with transaction.atomic():
-        reserve_pending(user.pk, len(files))
-        batch = Batch.objects.create(user=user, source=source)
-        receipts = [save_receipt(user, batch, upload, n) for n, upload in enumerate(files)]
-        announce_receipts(batch, receipts)
+    try:
+        with transaction.atomic():
+            reserve_pending(user.pk, len(files))
+            batch = Batch.objects.create(user=user, source=source, client_reference=client_reference)
+            receipts = [save_receipt(user, batch, upload, n) for n, upload in enumerate(files)]
+            announce_receipts(batch, receipts)
+    except IntegrityError:  # the same reference sent twice at once: the other request won
+        check_client_reference(user, client_reference)
+        raise
     return batch
 
 
 def announce_receipts(batch, receipts):
-    """After commit, enqueue the new queued receipts; tell the batch it has new receipts now."""
-    queued = [r for r in receipts if r.status == Receipt.Status.QUEUED]
+    """After commit, hand the user's waiting receipts out (fairly); tell the batch it has new receipts."""
     batch.enqueued = True
-    transaction.on_commit(partial(enqueue_batch, batch, queued))
+    if any(r.status == Receipt.Status.QUEUED for r in receipts):
+        transaction.on_commit(partial(dispatch_batch, batch))
     receipt_changed.send(sender=Receipt, batch_id=batch.pk)
     batch.refresh_from_db(fields=["status", "finished_at"])
 
 
-def enqueue_batch(batch, receipts):
-    batch.enqueued = enqueue_receipts(receipts)
+def dispatch_batch(batch):
+    batch.enqueued = dispatch([batch.user_id]) is not None
 
 
 def save_receipt(user, batch, upload, position=0):
@@ -172,9 +196,29 @@ def add_files_to_batch(batch, files, position=None, sent=0):
                 f"A batch can hold at most {limit} files; it has {already} and {len(files)} more were sent.",
                 code="too_many_files",
             )
-        first = already if position is None else position
+        last = batch.receipts.aggregate(last=Max("position"))["last"]
+        first = (0 if last is None else last + 1) if position is None else position
+        check_positions_free(batch, first, len(files))
         receipts = [save_receipt(batch.user, batch, upload, first + n) for n, upload in enumerate(files)]
         announce_receipts(batch, receipts)
     for receipt in receipts:
         receipt.batch = batch
     return receipts
+
+
+def check_positions_free(batch, first, count):
+    """Two files may not claim one place in a batch (a file sent again must use its Idempotency-Key)."""
+    taken = batch.receipts.filter(position__gte=first, position__lt=first + count).values_list("position", flat=True)
+    if taken:
+        raise ValidationError(
+            f"Position {min(taken)} of this batch already holds a receipt; send each file with its own position.",
+            code="position_taken",
+        )
+
+
+def delete_batch(batch):
+    """Delete a batch with its receipts, their stored files and previews."""
+    receipts = list(batch.receipts.all())
+    with transaction.atomic():
+        batch.delete()
+        transaction.on_commit(partial(remove_files, receipts))

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,6 +14,8 @@ from batches.forms import UploadForm
 from batches.models import Batch
 from batches.request_limits import files_sent, upload_refused
 from batches.services import PROCESSING_DELAYED, create_batch
+from batches.summary import summarize
+from receipts.failures import failure_of
 from receipts.jobs import retry_receipts
 from receipts.limits import TooManyPending
 from receipts.models import Receipt
@@ -26,12 +27,16 @@ from receipts_site.throttling import (
 )
 
 HTMX_STOP_POLLING = 286
+HTTP_NO_CONTENT = 204  # htmx leaves the page as it is
 
 
 def get_own_batch(user, batch_id):
-    receipts = Receipt.objects.order_by(*Receipt.BATCH_ORDER)
-    queryset = Batch.objects.filter(user=user).prefetch_related(Prefetch("receipts", queryset=receipts))
-    return get_object_or_404(queryset, pk=batch_id)
+    return get_object_or_404(Batch.objects.filter(user=user), pk=batch_id)
+
+
+def batch_context(batch):
+    receipts = batch.receipts.order_by(*Receipt.BATCH_ORDER)
+    return {"batch": batch, "summary": summarize(receipts), "change_tag": batch.change_tag()}
 
 
 @login_required
@@ -65,20 +70,23 @@ def batch_list(request):
 
 @login_required
 def batch_detail(request, batch_id):
+    """The batch page; its htmx poll sends the tag of what it shows and gets 204 while nothing
+    changed (one small query, and the page, with the keyboard focus, stays as it is)."""
     batch = get_own_batch(request.user, batch_id)
-    context = {"batch": batch, "progress": batch.progress()}
-    if request.htmx:
-        response = render(request, "batches/_progress.html", context)
-        if batch.is_finished:
-            response.status_code = HTMX_STOP_POLLING
-        return response
-    return render(request, "batches/detail.html", {**context, "feedback_form": FeedbackForm()})
+    if not request.htmx:
+        return render(request, "batches/detail.html", {**batch_context(batch), "feedback_form": FeedbackForm()})
+    if not batch.is_finished and request.GET.get("since") == batch.change_tag():
+        return HttpResponse(status=HTTP_NO_CONTENT)
+    response = render(request, "batches/_progress.html", batch_context(batch))
+    if batch.is_finished:
+        response.status_code = HTMX_STOP_POLLING
+    return response
 
 
 @login_required
 @require_POST
 def retry_failed(request, batch_id):
-    """Queue every failed receipt of the batch again (the batch page's "Retry all failed")."""
+    """Queue again every failed receipt of the batch that can succeed ("Retry all failed")."""
     batch = get_own_batch(request.user, batch_id)
     return retry_from_page(request, batch_id, batch.receipts.filter(status=Receipt.Status.FAILED))
 
@@ -91,19 +99,22 @@ def retry_receipt(request, batch_id, receipt_id):
 
 
 def retry_from_page(request, batch_id, receipts):
-    """Retry under the API's retry throttle and the cap on waiting receipts; say so when refused."""
+    """Retry under the API's retry throttle and the cap on waiting receipts; say so when refused,
+    and say why a receipt that failed for good was left as it was."""
     refusal = None
     wait = page_throttle_wait(request, RetryRateThrottle)
     if wait:
         refusal = throttled_sentence(wait)
     else:
         try:
-            retry_receipts(receipts, request.user, "batch page")
+            outcome = retry_receipts(receipts, request.user, "batch page")
         except TooManyPending as exc:
             refusal = " ".join(exc.messages)
+        else:
+            if outcome.permanent and not outcome.retried:
+                refusal = failure_of(outcome.permanent[0]).why_not
     if request.htmx:  # htmx swaps only 2xx answers: the refusal is shown in the partial
-        batch = get_own_batch(request.user, batch_id)
-        context = {"batch": batch, "progress": batch.progress(), "refusal": refusal}
+        context = {**batch_context(get_own_batch(request.user, batch_id)), "refusal": refusal}
         return render(request, "batches/_progress.html", context)
     if refusal:
         messages.error(request, refusal)
@@ -116,7 +127,7 @@ def export_batch(request, batch_id, extension):
     batch = get_object_or_404(Batch, pk=batch_id, user=request.user)
     rows = export.receipt_rows(batch)
     if extension == "csv":
-        response = HttpResponse(export.rows_to_csv(rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(export.rows_to_csv(rows, byte_order_mark=True), content_type="text/csv; charset=utf-8")
     else:
         response = JsonResponse(rows, safe=False)
     response["Content-Disposition"] = f'attachment; filename="{export.export_filename(batch, extension)}"'

@@ -43,6 +43,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # each figure shows as soon as it is known, in a log too
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("Stopped by TERM."))  # so the stack is stopped too
     folder = Path(tempfile.mkdtemp(prefix="receipts-loadtest-"))
     stack = Stack(folder, args.database_url, args.workers, args.web_args, args.web_server)
@@ -87,7 +88,7 @@ def measure_engine(args, pool):
     """Plain Tesseract's own speed on the pool, as many at once as there are workers."""
     from django.conf import settings
 
-    from receipts.ocr import DEFAULT_LANGUAGES, installed_languages
+    from receipts.reading.engines import DEFAULT_LANGUAGES, installed_languages
 
     languages = installed_languages(settings.RECEIPT_OCR_LANGUAGES or DEFAULT_LANGUAGES)
     speed = engine_speed(pool.paths, args.workers, languages, settings.RECEIPT_WORKER_NICENESS)

@@ -13,7 +13,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from receipts.bench_synthetic import make_synthetic_set
+from bench.synthetic import make_synthetic_set
 
 CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png"}
 

@@ -23,10 +23,10 @@ import redis
 from PIL import Image
 from rq import Worker
 
+from bench.synthetic import make_synthetic_set
 from loadtest.client import Connection, Record, upload_batch
 from loadtest.monitor import MemorySampler
 from loadtest.stack import DEFAULT_DATABASE_URL, Stack, wait_until
-from receipts.bench_synthetic import make_synthetic_set
 
 MAX_PIXELS = 60_000_000
 MAX_PAGES = 20

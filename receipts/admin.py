@@ -62,17 +62,24 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry selected receipts")
     def retry_selected(self, request, queryset):
-        """Queue the failed ones again; receipts in any other state are left as they are."""
+        """Queue again the failed ones that can succeed; say what was left as it was, and why."""
         try:
-            retried = retry_receipts(queryset.filter(status=Receipt.Status.FAILED), request.user, "admin")
+            outcome = retry_receipts(list(queryset), request.user, "admin")
         except TooManyPending as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return
-        skipped = queryset.count() - len(retried)
-        message = f"Retried {len(retried)} failed receipt{'s' if len(retried) != 1 else ''}."
-        if skipped:
-            message += f" {skipped} not failed, left as they were."
-        self.message_user(request, message, messages.SUCCESS if retried else messages.WARNING)
+        retried = len(outcome.retried)
+        parts = [f"Retried {retried} failed receipt{pluralize(retried)}."]
+        if outcome.permanent:
+            names = ", ".join(receipt.original_filename for receipt in outcome.permanent[:5])
+            parts.append(
+                f"{len(outcome.permanent)} failed for good and {were(outcome.permanent)} left failed "
+                f"({names}): retrying cannot help a file that is not a receipt image or is too large."
+            )
+        if outcome.not_failed:
+            left = outcome.not_failed
+            parts.append(f"{len(left)} not failed, left as {they(left)} {were(left)}.")
+        self.message_user(request, " ".join(parts), messages.SUCCESS if retried else messages.WARNING)
 
 
 @admin.register(MerchantCorrection)
@@ -80,3 +87,15 @@ class MerchantCorrectionAdmin(admin.ModelAdmin):
     list_display = ["printed", "merchant", "category", "user", "updated_at"]
     search_fields = ["printed", "merchant"]
     list_select_related = ["user"]
+
+
+def pluralize(count):
+    return "" if count == 1 else "s"
+
+
+def were(items):
+    return "was" if len(items) == 1 else "were"
+
+
+def they(items):
+    return "it" if len(items) == 1 else "they"

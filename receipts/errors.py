@@ -65,12 +65,19 @@ class PasswordProtected(UnreadableFile):
     sentence = "This PDF is protected by a password and cannot be read."
 
 
-class TooManyPixels(UnreadableFile):
+class OverLimit(UnreadableFile):
+    """Readable, but beyond a configured limit (pixels, pages): it may pass once the limit is raised."""
+
+    code = "over_limit"
+    kind = "over_limit"
+
+
+class TooManyPixels(OverLimit):
     code = "too_many_pixels"
     sentence = "This image has too many pixels to be read safely."
 
 
-class TooManyPages(UnreadableFile):
+class TooManyPages(OverLimit):
     code = "too_many_pages"
 
 

@@ -7,10 +7,12 @@ nudge, so a lost or duplicated job never loses or doubles a receipt.
 import logging
 import uuid
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import django_rq
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +22,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from receipts import pipeline
+from receipts.failures import is_retryable
 from receipts.limits import reserve_pending
 from receipts.models import Receipt
 
@@ -27,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "receipts"
 SWEEP_LIMIT = 5000
+# Receipts with a job in RQ (or being read): what counts against a user's room in the queue.
+HANDED_OUT = Q(status=Receipt.Status.PROCESSING) | Q(status=Receipt.Status.QUEUED, enqueued_at__isnull=False)
 LIVE_JOB_STATUSES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -85,21 +90,73 @@ def enqueue_receipts(receipts):
     return True
 
 
-def retry_receipts(receipts, requested_by, reason):
-    """Queue the failed ones among `receipts` again at a person's request; returns those retried.
+def dispatch(user_ids):
+    """Top each user's jobs in RQ's queue up to RECEIPT_DISPATCH_PER_USER, oldest receipts first.
 
-    The one path behind the admin action, the batch page's buttons and the API. Retries count
-    against the owner's cap on waiting receipts like uploads do (TooManyPending).
+    Fair hand-out (docs/scheduling.md): one user's long batch holds at most that many places in
+    the first-in, first-out queue, so another user's receipts queue behind a few of its jobs,
+    not all of them. Called after an upload or retry, by a worker once its receipt is done, and
+    by the sweep. A user's dispatch holds their row lock, so two never hand out the same room.
+    Returns how many jobs were enqueued, or None when Redis did not answer (the receipts wait in
+    the database for the sweep).
     """
-    failed = [receipt for receipt in receipts if receipt.status == Receipt.Status.FAILED]
-    if not failed:
-        return []
+    enqueued = 0
+    for user_id in sorted(set(user_ids)):
+        with transaction.atomic():
+            get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk").first()
+            mine = Receipt.objects.filter(user_id=user_id)
+            room = settings.RECEIPT_DISPATCH_PER_USER - mine.filter(HANDED_OUT).count()
+            if room <= 0:
+                continue
+            waiting = mine.filter(status=Receipt.Status.QUEUED, enqueued_at__isnull=True)
+            chosen = list(waiting.order_by("created_at", "position")[:room])
+            if not enqueue_receipts(chosen):
+                return None
+            enqueued += len(chosen)
+    return enqueued
+
+
+def top_up(receipt_id):
+    """A worker finished with a receipt: its owner may have room for the next one."""
+    user_id = Receipt.objects.filter(pk=receipt_id).values_list("user_id", flat=True).first()
+    if user_id is not None:
+        dispatch([user_id])
+
+
+@dataclass
+class RetryOutcome:
+    """What a retry request did: the receipts queued again, and those left as they were."""
+
+    retried: list = field(default_factory=list)
+    permanent: list = field(default_factory=list)  # failed for a reason retrying cannot change
+    not_failed: list = field(default_factory=list)
+
+
+def retry_receipts(receipts, requested_by, reason):
+    """Queue the failed ones among `receipts` again at a person's request, when that can succeed.
+
+    The one path behind the admin action, the batch page's buttons and the API. A receipt that
+    failed for good (not an image, too large) is left failed: its Failure says why. Retries
+    count against the owner's cap on waiting receipts like uploads do (TooManyPending).
+    """
+    outcome = RetryOutcome()
+    wanted = []
+    for receipt in receipts:
+        if receipt.status != Receipt.Status.FAILED:
+            outcome.not_failed.append(receipt)
+        elif is_retryable(receipt):
+            wanted.append(receipt)
+        else:
+            outcome.permanent.append(receipt)
+    if not wanted:
+        return outcome
     with transaction.atomic():
-        for owner_id, adding in Counter(receipt.user_id for receipt in failed).items():
+        for owner_id, adding in Counter(receipt.user_id for receipt in wanted).items():
             reserve_pending(owner_id, adding)
-        retried = [receipt for receipt in failed if receipt.requeue(requested_by, reason)]
-    enqueue_receipts(retried)
-    return retried
+        for receipt in wanted:
+            (outcome.retried if receipt.requeue(requested_by, reason) else outcome.not_failed).append(receipt)
+    dispatch(receipt.user_id for receipt in outcome.retried)
+    return outcome
 
 
 def process_receipt(receipt_id):
@@ -111,6 +168,7 @@ def process_receipt(receipt_id):
     except DatabaseError:
         connection.close()  # the next attempt opens a fresh connection
         raise
+    top_up(receipt_id)
 
 
 def requeue_lost_receipts():
@@ -119,31 +177,26 @@ def requeue_lost_receipts():
     - processing, but its attempt is over: its job is no longer running (the reader was killed,
       Redis lost the job) or it ran past RECEIPT_STUCK_AFTER (a hung or stopped worker). It goes
       back to queued, or fails once it has used all its attempts;
-    - queued, with no live job in Redis (Redis restarted, or was down at upload): enqueue it.
-    Receipts enqueued or started in the last few seconds are left alone: their job may be on its way.
+    - queued and handed to RQ, with no live job there (Redis restarted or lost its data): it
+      waits to be handed out again. Receipts enqueued in the last few seconds are left alone.
+    Then every user with waiting receipts is topped up (dispatch); returns how many jobs that took.
     """
     now = timezone.now()
     grace_before = now - timedelta(seconds=settings.RECEIPT_REQUEUE_GRACE)
-    stuck = release_dead_attempts(now, grace_before)
-    waiting = list(
-        Receipt.objects.filter(status=Receipt.Status.QUEUED)
-        .filter(Q(enqueued_at__isnull=True, created_at__lt=grace_before) | Q(enqueued_at__lt=grace_before))
-        .order_by("created_at")[:SWEEP_LIMIT]
-    )
-    stuck_ids = {receipt.pk for receipt in stuck}
-    lost = [receipt for receipt in waiting if receipt.pk not in stuck_ids and not has_live_job(receipt)]
-    for receipt in lost:
-        receipt.log("requeued", "Its job was no longer in the queue; queued again.", level="warning")
-    enqueue_receipts(stuck + lost)
-    return len(stuck) + len(lost)
+    release_dead_attempts(now, grace_before)
+    dispatched = Receipt.objects.filter(status=Receipt.Status.QUEUED, enqueued_at__lt=grace_before)
+    for receipt in dispatched.order_by("enqueued_at")[:SWEEP_LIMIT]:
+        if not has_live_job(receipt):
+            receipt.forget_lost_job()
+    waiting = Receipt.objects.filter(status=Receipt.Status.QUEUED, enqueued_at__isnull=True)
+    return dispatch(waiting.values_list("user_id", flat=True).distinct()) or 0
 
 
 def release_dead_attempts(now, grace_before):
-    """Processing receipts whose attempt is over, released (or failed); returns those queued again."""
+    """Processing receipts whose attempt is over, released to wait for a new job (or failed)."""
     stuck_after = settings.RECEIPT_STUCK_AFTER
     stuck_before = now - timedelta(seconds=stuck_after)
     running = running_job_ids()
-    released = []
     for receipt in Receipt.objects.filter(status=Receipt.Status.PROCESSING):
         if receipt.started_at < stuck_before:
             reason = f"did not finish within {stuck_after} seconds (its worker stopped)"
@@ -151,9 +204,7 @@ def release_dead_attempts(now, grace_before):
             reason = "ended without a result (its reader stopped)"
         else:
             continue
-        if receipt.release_stuck(reason):
-            released.append(receipt)
-    return released
+        receipt.release_stuck(reason)
 
 
 def running_job_ids():

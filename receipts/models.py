@@ -34,6 +34,7 @@ class Receipt(models.Model):
         NONE = ""
         UNREADABLE = "unreadable", "Unreadable file"
         TOO_LARGE = "too_large", "Too large"
+        OVER_LIMIT = "over_limit", "Over a pixel or page limit"
         TIMEOUT = "timeout", "Timed out"
         TRANSIENT = "transient", "Gave up after retries"
         CRASHED = "crashed", "Stopped the reader"
@@ -63,7 +64,8 @@ class Receipt(models.Model):
     error = models.TextField(blank=True)
 
     ocr_text = models.TextField(blank=True)
-    ocr_source = models.CharField(max_length=16, blank=True)
+    # "pdf-text", or the OCR engines that read the file in cascade order ("tesseract+rapidocr").
+    ocr_source = models.CharField(max_length=32, blank=True)
     merchant = models.CharField(max_length=255, blank=True)
     # The merchant as printed on the receipt; `merchant` holds the canonical name made from it.
     merchant_raw = models.CharField(max_length=255, blank=True)
@@ -106,6 +108,11 @@ class Receipt(models.Model):
     @property
     def is_pending(self):
         return self.status in self.PENDING_STATUSES
+
+    @property
+    def has_preview(self):
+        """A picture can be drawn: a readable type, and not found damaged when it was read."""
+        return bool(self.content_type) and self.error_kind != self.ErrorKind.UNREADABLE
 
     @property
     def key_confidence(self):
@@ -198,13 +205,24 @@ class Receipt(models.Model):
             level="warning", status=self.Status.QUEUED, started_at=None, enqueued_at=None,
         )
 
+    def forget_lost_job(self):
+        """queued, handed to RQ, but RQ no longer has the job (Redis lost it): waits for a new one."""
+        with transaction.atomic():
+            updated = Receipt.objects.filter(
+                pk=self.pk, status=self.Status.QUEUED, attempts=self.attempts, job_id=self.job_id
+            ).update(enqueued_at=None)
+            if updated:
+                self.enqueued_at = None
+                self.log("requeued", "Its job was no longer in the queue; queued again.", level="warning")
+        return bool(updated)
+
     def requeue(self, requested_by=None, reason="manual retry"):
         """failed -> queued at a person's request, with a full set of attempts; False otherwise."""
         who = getattr(requested_by, "username", None) or "the system"
         return self._move(
             self.Status.FAILED, "retry_requested", f"Retry requested by {who} ({reason}).",
             details={"requested_by": who}, status=self.Status.QUEUED, error="", error_kind="",
-            finished_at=None, started_at=None, attempts_before_retry=self.attempts,
+            finished_at=None, started_at=None, enqueued_at=None, attempts_before_retry=self.attempts,
         )
 
 

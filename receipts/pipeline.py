@@ -1,6 +1,6 @@
 """One receipt end to end: claim -> read the file -> OCR -> extract -> enhance -> save, logging each step.
 
-This is the one place that ties the pure readers (ocr, extract) to the models. Transient
+This is the one place that ties the reading package (receipts.reading) to the models. Transient
 errors (storage, database) are raised for the job to retry; anything about the file itself
 fails the receipt at once with a reason a person can read.
 """
@@ -13,10 +13,9 @@ from django.db import DatabaseError, connection
 
 from receipts.enhance import enhance
 from receipts.errors import FileMissing, TransientError, UnreadableFile, classify
-from receipts.extract import extract_fields
 from receipts.filetypes import inspect_file
 from receipts.models import Receipt
-from receipts.ocr import read_text
+from receipts.reading import ReadOptions, parse_engines, read
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ def process(receipt_id, retry_scheduled=False, job_id=""):
     if receipt is None:
         logger.warning("Receipt %s no longer exists; job dropped.", receipt_id)
         return
-    if not receipt.claim_for_processing(job_id):
+    if not claim(receipt, job_id):
         logger.info("Receipt %s is %s, not queued; duplicate delivery ignored.", receipt.pk, receipt.status)
         # Its batch may not have heard of the last change (that step failed before): tell it again.
         receipt.announce()
@@ -52,6 +51,27 @@ def process(receipt_id, retry_scheduled=False, job_id=""):
         if receipt.status == Receipt.Status.PROCESSING and not receipt.release_for_retry(error, retry_scheduled):
             return
         raise
+
+
+def claim(receipt, job_id):
+    """Claim the receipt for this job; True when it is ours.
+
+    A connection lost after the claim was committed (telling the batch, say) leaves the receipt
+    processing under this job: the database says whether the claim went through, and if it did
+    the attempt goes on, instead of leaving the receipt to a retry that would find it taken.
+    """
+    attempts = receipt.attempts
+    try:
+        return receipt.claim_for_processing(job_id)
+    except DatabaseError:
+        connection.close()
+        claimed = Receipt.objects.filter(
+            pk=receipt.pk, status=Receipt.Status.PROCESSING, attempts=attempts + 1, job_id=job_id
+        ).exists()
+        if not (job_id and claimed):
+            raise
+        receipt.status, receipt.attempts, receipt.job_id = Receipt.Status.PROCESSING, attempts + 1, job_id
+        return True
 
 
 def fail(receipt, error):
@@ -88,42 +108,60 @@ def read_and_save(receipt):
     if receipt.content_type != info.content_type:
         receipt.content_type = info.content_type
         receipt.save(update_fields=["content_type"])
-    ocr = read_text(
-        data,
-        receipt.content_type,
-        max_pages=settings.RECEIPT_MAX_PDF_PAGES,
-        # Tesseract is stopped a little before the job would be, so the reason is ours.
-        timeout=max(settings.RECEIPT_JOB_TIMEOUT * 0.8, 1),
-        languages=settings.RECEIPT_OCR_LANGUAGES,
+    reading = read(data, receipt.content_type, read_options())
+    log_reading(receipt, reading)
+    fields = reading.fields
+    enhancement, enhance_seconds = enhance_fields(receipt, fields, reading.text)
+    receipt.mark_completed(
+        ocr_text=reading.text,
+        ocr_source=reading.source,
+        **{**model_fields(fields), **enhanced_fields(enhancement, fields)},
+        timings={"ocr": round(reading.seconds, 3), **step_seconds(reading), "enhance": enhance_seconds},
     )
-    for step, seconds in ocr.steps:
-        receipt.log(step, f"{step} took {seconds:.2f}s.", seconds=round(seconds, 3))
+
+
+def read_options():
+    return ReadOptions(
+        engines=parse_engines(settings.RECEIPT_OCR_ENGINES),
+        languages=settings.RECEIPT_OCR_LANGUAGES,
+        locale=settings.RECEIPT_LOCALE,
+        max_pages=settings.RECEIPT_MAX_PDF_PAGES,
+        # OCR is stopped a little before the job would be, so the reason is ours.
+        timeout=max(settings.RECEIPT_JOB_TIMEOUT * 0.8, 1),
+    )
+
+
+def step_seconds(reading):
+    """Seconds per reading step (open, preprocess, tesseract, rapidocr, extract ...), summed."""
+    totals = {}
+    for step, seconds in reading.steps:
+        totals[step] = round(totals.get(step, 0.0) + seconds, 3)
+    return totals
+
+
+def log_reading(receipt, reading):
+    """One history row per engine that read the file, one for the reading, one for its fields."""
+    for run in (r.run for r in reading.readings):
+        receipt.log(
+            run.engine,
+            f"{run.engine} read the file in {run.seconds:.2f}s.",
+            seconds=round(run.seconds, 3),
+            cpu_seconds=round(run.cpu_seconds, 3),
+        )
     receipt.log(
         "ocr",
-        f"Read {len(ocr.text):,} characters from {ocr.pages} page(s) by {ocr.source}.",
-        seconds=round(ocr.seconds, 3),
-        source=ocr.source,
+        f"Read {len(reading.text):,} characters from {reading.pages} page(s) by {reading.source}.",
+        seconds=round(reading.seconds, 3),
+        source=reading.source,
     )
-    started = time.monotonic()
-    fields = extract_fields(ocr)
-    extract_seconds = time.monotonic() - started
+    fields = reading.fields
     receipt.log(
         "extract",
         f"Found merchant {fields.merchant or '-'}, date {fields.date or '-'}, "
         f"total {fields.total if fields.total is not None else '-'}.",
-        seconds=round(extract_seconds, 3),
+        seconds=step_seconds(reading).get("extract", 0.0),
+        provenance=fields.provenance,
         needs_review=fields.needs_review,
-    )
-    enhancement, enhance_seconds = enhance_fields(receipt, fields, ocr.text)
-    receipt.mark_completed(
-        ocr_text=ocr.text,
-        ocr_source=ocr.source,
-        **{**model_fields(fields), **enhanced_fields(enhancement, fields)},
-        timings={
-            "ocr": round(ocr.seconds, 3),
-            "extract": round(extract_seconds, 3),
-            "enhance": enhance_seconds,
-        },
     )
 
 

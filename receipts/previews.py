@@ -28,7 +28,7 @@ def preview_jpeg(receipt, size):
     """The receipt's picture at most SIZES[size] pixels on its long side, as JPEG bytes."""
     if not receipt.file or not receipt.content_type:
         raise NoPreview("No readable file is stored for this receipt.")
-    key = f"preview:{receipt.pk}:{receipt.sha256}:{size}"
+    key = preview_key(receipt, size)
     jpeg = cache.get(key)
     if jpeg is None:
         try:
@@ -39,6 +39,14 @@ def preview_jpeg(receipt, size):
         jpeg = render_jpeg(data, receipt.content_type, SIZES[size])
         cache.set(key, jpeg, CACHE_SECONDS)
     return jpeg
+
+
+def preview_key(receipt, size):
+    return f"preview:{receipt.pk}:{receipt.sha256}:{size}"
+
+
+def forget_previews(receipt):
+    cache.delete_many([preview_key(receipt, size) for size in SIZES])
 
 
 def render_jpeg(data, content_type, max_side):

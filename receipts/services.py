@@ -5,6 +5,7 @@ from django.db import transaction
 
 from receipts.enhance import learn_from_correction
 from receipts.models import Receipt
+from receipts.previews import forget_previews
 
 CORRECTABLE_FIELDS = ["merchant", "date", "total", "subtotal", "tax", "currency", "category"]
 
@@ -30,8 +31,10 @@ def correct_receipt(receipt, user, data):
         raw_merchant = merchant_as_read(current)
         for name, (_old, new) in changes.items():
             setattr(current, name, new)
+        # A value a person typed is certain; the page no longer shows the reading's doubt about it.
+        current.confidence = {**(current.confidence or {}), **dict.fromkeys(changes, 1.0)}
         current.needs_review = False
-        current.save(update_fields=[*changes, "needs_review"])
+        current.save(update_fields=[*changes, "confidence", "needs_review"])
         who = user.get_username()
         described = "; ".join(f"{name} {show(old)} → {show(new)}" for name, (old, new) in changes.items())
         current.log(
@@ -62,3 +65,25 @@ def plain(value):
 
 def show(value):
     return "(empty)" if value in (None, "") else str(value)
+
+
+def delete_receipts(receipts):
+    """Delete receipts with their stored files and previews; their batches go on without them.
+
+    A batch whose last waiting receipt is deleted is closed. Files are removed once the rows are
+    gone for good, so a rolled-back delete never loses a file.
+    """
+    receipts = list(receipts)
+    batches = {receipt.batch_id: receipt.batch for receipt in receipts if receipt.batch_id}
+    with transaction.atomic():
+        Receipt.objects.filter(pk__in=[receipt.pk for receipt in receipts]).delete()
+        transaction.on_commit(lambda: remove_files(receipts))
+    for batch in batches.values():
+        batch.refresh_status()
+
+
+def remove_files(receipts):
+    for receipt in receipts:
+        forget_previews(receipt)
+        if receipt.file:
+            receipt.file.delete(save=False)

@@ -47,6 +47,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 # Origins trusted for CSRF behind a proxy, e.g. https://receipts.example.com.
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Under /api/ a refused CSRF check answers JSON like every other API error.
+CSRF_FAILURE_VIEW = "receipts_site.api_errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,10 +66,12 @@ INSTALLED_APPS = [
     "django_rq",
     "storages",
     "waffle",
+    "django_filters",
     "receipts_site",
     "receipts",
     "batches",
     "batches.webhooks",
+    "idempotency",
 ]
 
 MIDDLEWARE = [
@@ -179,12 +183,23 @@ RECEIPT_MAX_FILES_PER_BATCH = env_int("RECEIPT_MAX_FILES_PER_BATCH", 100)
 RECEIPT_MAX_PIXELS = env_int("RECEIPT_MAX_PIXELS", 60_000_000)
 RECEIPT_MAX_PDF_PAGES = env_int("RECEIPT_MAX_PDF_PAGES", 20)
 # Tesseract languages to read with, as its -l value ("eng", "deu+eng"); empty means the
-# default in receipts/ocr.py (Malay and English). Each needs its tesseract-ocr-* package.
+# default in receipts/reading/engines (Malay and English). Each needs its tesseract-ocr-* package.
 RECEIPT_OCR_LANGUAGES = os.environ.get("RECEIPT_OCR_LANGUAGES", "")
+# OCR engines in cascade order: the next reads only when the previous one's fields fail
+# their checks. "rapidocr,tesseract", "tesseract,rapidocr", "rapidocr" or "tesseract";
+# PP-OCRv6 first reads more right at less CPU on both benchmark sets (docs/reading.md).
+RECEIPT_OCR_ENGINES = os.environ.get("RECEIPT_OCR_ENGINES", "rapidocr,tesseract")
+# Country whose date order, currency and address rules apply (US, UK, DE, FR, MY);
+# empty detects it from each receipt's own text.
+RECEIPT_LOCALE = os.environ.get("RECEIPT_LOCALE", "")
 # Receipts one user may have waiting in the queue, so one account cannot starve everyone.
 RECEIPT_MAX_PENDING_PER_USER = env_int("RECEIPT_MAX_PENDING_PER_USER", 1000)
 # A receipt processing longer than this (seconds) is taken to be lost with its worker.
 RECEIPT_STUCK_AFTER = env_int("RECEIPT_STUCK_AFTER", RECEIPT_JOB_TIMEOUT + 60)
+# Jobs one user may have in RQ's queue at once; the rest wait in the database and are handed
+# out as theirs finish, so one user's long batch cannot hold everyone else's (docs/scheduling.md).
+# At least the number of worker processes, so a user alone still keeps every worker busy.
+RECEIPT_DISPATCH_PER_USER = env_int("RECEIPT_DISPATCH_PER_USER", max(4, os.cpu_count() or 1))
 # Attempts one receipt may make (crashed readers and errors alike) before it fails for good.
 RECEIPT_MAX_ATTEMPTS = env_int("RECEIPT_MAX_ATTEMPTS", 3)
 # The sweep leaves receipts queued this recently alone: their job may still be on its way.
@@ -194,6 +209,8 @@ RECEIPT_UPLOAD_RATE = os.environ.get("RECEIPT_UPLOAD_RATE", "60/hour")
 RECEIPT_RETRY_RATE = os.environ.get("RECEIPT_RETRY_RATE", "600/hour")
 # Files added one at a time to an open batch, per user (the upload page sends them so).
 RECEIPT_FILE_UPLOAD_RATE = os.environ.get("RECEIPT_FILE_UPLOAD_RATE", "6000/hour")
+# Hours an Idempotency-Key's first answer is kept and replayed to a request sent again.
+RECEIPT_IDEMPOTENCY_HOURS = env_int("RECEIPT_IDEMPOTENCY_HOURS", 24)
 # Bytes of a user's refused files kept on storage (to show them, and to retry them once a limit
 # is raised); files refused beyond this keep their row and reason but not their bytes.
 RECEIPT_REFUSED_BYTES_PER_USER = env_int("RECEIPT_REFUSED_BYTES_PER_USER", 20 * 1024 * 1024)
@@ -212,12 +229,15 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    "EXCEPTION_HANDLER": "receipts_site.api_errors.api_exception_handler",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "receipts_site.filters.StrictPageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -231,6 +251,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "BatchStatusEnum": "batches.models.Batch.Status",
+        "ReceiptStatusEnum": "receipts.models.Receipt.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "receipts_site.api_schema.document_common_answers",
+    ],
 }
 
 AUTH_PASSWORD_VALIDATORS = [

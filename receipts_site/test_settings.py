@@ -6,6 +6,8 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_INSECURE_KEY", "1")
 os.environ.setdefault("DJANGO_SECURE", "0")
 os.environ.setdefault("RECEIPT_RETRY_INTERVALS", "0,0,0")
+# Every receipt goes to RQ at once unless a test of fair scheduling says otherwise.
+os.environ.setdefault("RECEIPT_DISPATCH_PER_USER", "100000")
 os.environ.setdefault("WEBHOOK_RETRY_INTERVALS", "0,0")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 # Metrics files of this run only; its workers inherit the variable.

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from batches import api as batch_api
 from batches.webhooks import api as webhook_api
 from receipts import api as receipt_api
+from receipts_site import api_errors
 from receipts_site.health import healthz
 from receipts_site.metrics import metrics_view
 
@@ -14,6 +15,7 @@ api = [
     path("batches/<uuid:pk>", batch_api.BatchDetail.as_view(), name="api-batch-detail"),
     path("batches/<uuid:pk>/files", batch_api.BatchFiles.as_view(), name="api-batch-files"),
     path("batches/<uuid:pk>/export", batch_api.BatchExport.as_view(), name="api-batch-export"),
+    path("receipts", receipt_api.ReceiptList.as_view(), name="api-receipts"),
     path("receipts/<uuid:pk>", receipt_api.ReceiptDetail.as_view(), name="api-receipt-detail"),
     path("receipts/<uuid:pk>/retry", receipt_api.ReceiptRetry.as_view(), name="api-receipt-retry"),
     path("webhooks", webhook_api.EndpointListCreate.as_view(), name="api-webhooks"),
@@ -24,6 +26,7 @@ api = [
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"", api_errors.not_found),  # any other path under /api/ answers a JSON 404
 ]
 
 urlpatterns = [
@@ -38,3 +41,8 @@ urlpatterns = [
     path("webhooks/", include("batches.webhooks.urls")),
     path("", include("batches.urls")),
 ]
+
+handler400 = api_errors.bad_request
+handler403 = api_errors.permission_denied
+handler404 = api_errors.not_found
+handler500 = api_errors.server_error

@@ -26,6 +26,8 @@ if [ "${#packages[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
+# PP-OCRv6, the second OCR engine, comes from requirements.txt (rapidocr with its models
+# inside the wheel, on ONNX Runtime): no Debian package and no download at run time.
 requirements=requirements.txt
 [ "$dev" = 1 ] && requirements=requirements-dev.txt
 [ -x .venv/bin/python ] || python3 -m venv .venv

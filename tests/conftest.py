@@ -180,6 +180,16 @@ def logged_in_client(client, user):
     return client
 
 
+def failed_for_a_passing_reason(receipt):
+    """Mark a failed receipt as failed by a cause that is gone (an internal error), so retrying
+    it can succeed; a file that is not an image fails for good and is never retried."""
+    from receipts.models import Receipt
+
+    Receipt.objects.filter(pk=receipt.pk).update(error_kind=Receipt.ErrorKind.INTERNAL)
+    receipt.refresh_from_db()
+    return receipt
+
+
 def upload(name, data, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 

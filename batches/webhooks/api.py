@@ -10,6 +10,8 @@ from rest_framework.views import APIView
 from batches.webhooks.models import Attempt, Delivery, Endpoint
 from batches.webhooks.serializers import DeliverySerializer, EndpointSerializer
 from batches.webhooks.services import register_endpoint, resend
+from idempotency.replay import idempotent
+from receipts_site.api_errors import api_error
 
 
 def own_deliveries(user):
@@ -24,8 +26,12 @@ class EndpointListCreate(generics.ListCreateAPIView):
         return Endpoint.objects.filter(user=self.request.user)
 
     @extend_schema(
-        responses={201: EndpointSerializer, 400: OpenApiResponse(description="A refused URL or an unknown event.")}
+        responses={
+            201: EndpointSerializer,
+            400: OpenApiResponse(description="A refused URL (`address_refused`) or an unknown event (`invalid`)."),
+        }
     )
+    @idempotent
     def post(self, request):
         serializer = EndpointSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -33,7 +39,7 @@ class EndpointListCreate(generics.ListCreateAPIView):
         try:
             endpoint = register_endpoint(request.user, data["url"], data.get("events"), data.get("description", ""))
         except ValidationError as exc:
-            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+            return api_error(" ".join(exc.messages), "address_refused", status.HTTP_400_BAD_REQUEST)
         return Response(EndpointSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
 
@@ -60,14 +66,13 @@ class DeliveryResend(APIView):
         responses={
             202: DeliverySerializer,
             404: OpenApiResponse(description="No such delivery of yours."),
-            409: OpenApiResponse(description="The delivery is still being sent."),
+            409: OpenApiResponse(description="The delivery is still being sent (`delivery_in_progress`)."),
         },
     )
+    @idempotent
     def post(self, request, pk):
         delivery = generics.get_object_or_404(own_deliveries(request.user), pk=pk)
         if not resend(delivery):
-            return Response(
-                {"detail": "This delivery is still being sent; resend it once it has succeeded or failed."},
-                status=status.HTTP_409_CONFLICT,
-            )
+            detail = "This delivery is still being sent; resend it once it has succeeded or failed."
+            return api_error(detail, "delivery_in_progress", status.HTTP_409_CONFLICT)
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

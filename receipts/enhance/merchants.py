@@ -119,9 +119,21 @@ def canonical_merchant(name):
         return chain.name
     text = STORE_NUMBER.sub(" ", name or "")
     words = text.split()
-    while words and (re.sub(r"[^A-Z0-9]", "", words[-1].upper()) in LEGAL_SUFFIXES or words[-1].isdigit()):
+    while words and is_suffix(words):
         words.pop()
     text = " ".join(words).strip(" ,.-*:")
     if text.isupper():  # SHOUTED by the printer; mixed case was chosen by the merchant
-        text = " ".join(word[:1] + word[1:].lower() for word in text.split())
+        text = FIRST_LETTER.sub(lambda match: match.group(1) + match.group(2).upper(), text.lower())
     return text[:255]
+
+
+# The first letter of each word, also after a bracket or a hyphen: "Book Ta-K (Taman Daya)".
+FIRST_LETTER = re.compile(r"(^|[^\w'’])(\w)")
+
+
+def is_suffix(words):
+    """The last word is a legal suffix or a number, but not the "Co" of "Smith, Jones & Co"."""
+    last = re.sub(r"[^A-Z0-9]", "", words[-1].upper())
+    if last == "CO" and len(words) > 1 and words[-2].upper() in {"&", "AND"}:
+        return False
+    return last in LEGAL_SUFFIXES or words[-1].isdigit()

@@ -333,6 +333,11 @@
     item.retryButton.hidden = state !== "failed";
   };
 
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+  }
+
   UploadZone.prototype.upload = function (item, url, done) {
     var self = this;
     var body = new FormData();
@@ -345,6 +350,10 @@
     xhr.open("POST", url);
     xhr.setRequestHeader("X-CSRFToken", csrfToken(this.form));
     xhr.setRequestHeader("Accept", "application/json");
+    // One key per file for all its attempts: a file whose answer was lost and is sent again is
+    // answered with the first reply instead of being stored twice.
+    if (!item.idempotencyKey) { item.idempotencyKey = newKey(); }
+    xhr.setRequestHeader("Idempotency-Key", item.idempotencyKey);
     xhr.upload.addEventListener("progress", function (event) {
       if (!event.lengthComputable) { return; }
       // The body is a little larger than the file; the bar reaches 100 only when the server answers.

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from batches.services import create_batch
 from receipts.models import Receipt
-from tests.conftest import PROJECT_DIR, upload
+from tests.conftest import PROJECT_DIR, failed_for_a_passing_reason, upload
 from tests.receipt_images import receipt_png
 
 
@@ -36,6 +36,7 @@ def test_htmx_retry_without_csrf_token_is_refused(user, transactional_db):
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     batch = create_batch(user, [upload("bad.png", b"nope")])
+    failed_for_a_passing_reason(batch.receipts.get())
 
     refused = client.post(f"/batches/{batch.id}/retry-failed", HTTP_HX_REQUEST="true")
     page = client.get(f"/batches/{batch.id}/")
@@ -124,7 +125,8 @@ def test_the_proxy_scheme_header_is_believed_only_behind_a_proxy():
 
 def test_the_run_script_serves_on_the_loopback_address_unless_told_otherwise():
     script = (PROJECT_DIR / "scripts" / "run.sh").read_text()
-    served = [line for line in script.splitlines() if "gunicorn --bind" in line]
+    served = [line for line in script.splitlines() if "--bind" in line or "runserver" in line]
 
     assert len(served) == 1
     assert '--bind "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port"' in served[0]
+    assert "0.0.0.0" not in script

@@ -83,7 +83,8 @@ def test_batch_page_links_to_both_downloads_which_match_the_api(logged_in_client
     json_page = logged_in_client.get(f"/batches/{batch.id}/export.json")
 
     assert f"/batches/{batch.id}/export.csv" in page and f"/batches/{batch.id}/export.json" in page
-    assert csv_page.content == api_client.get(f"/api/batches/{batch.id}/export?format=csv").content
+    api_csv = api_client.get(f"/api/batches/{batch.id}/export?format=csv").content
+    assert csv_page.content == "\ufeff".encode() + api_csv
     assert json_page.json() == api_client.get(f"/api/batches/{batch.id}/export?format=json").json()
 
 
@@ -100,3 +101,40 @@ def test_export_is_in_the_openapi_schema(api_client):
     assert {p["name"] for p in operation["parameters"]} >= {"format"}
     assert set(operation["responses"]["200"]["content"]) == {"application/json", "text/csv"}
     assert "/api/batches/{id}/files" in schema["paths"]
+
+
+def test_the_pages_csv_opens_as_utf8_in_spreadsheets(logged_in_client, user, db):
+    batch = create_batch(user, [upload("café.png", receipt_png(), "image/png")])
+    Receipt.objects.filter(batch=batch).update(merchant="Café Zoé")
+
+    body = logged_in_client.get(f"/batches/{batch.id}/export.csv").content
+
+    assert body.startswith(b"\xef\xbb\xbf")
+    assert "Café Zoé" in body.decode("utf-8-sig")
+
+
+def test_booleans_and_times_read_the_same_in_csv_json_and_the_api(api_client, user, db):
+    batch = finished_batch(user)
+    lunch = batch.receipts.get(original_filename="lunch.png")
+
+    csv_text = api_client.get(f"/api/batches/{batch.id}/export?format=csv").content.decode()
+    csv_rows = list(csv.DictReader(io.StringIO(csv_text)))
+    json_rows = api_client.get(f"/api/batches/{batch.id}/export?format=json").json()
+    api = api_client.get(f"/api/receipts/{lunch.id}").json()
+
+    assert csv_rows[0]["needs_review"] == "false" and json_rows[0]["needs_review"] is False
+    assert csv_rows[0]["created_at"] == json_rows[0]["created_at"] == api["created_at"]
+    assert api["created_at"].endswith("Z")
+
+
+def test_the_export_names_the_receipt_a_duplicate_reused(api_client, user, db):
+    batch = finished_batch(user)
+    lunch = batch.receipts.get(original_filename="lunch.png")
+    bad = batch.receipts.get(original_filename="bad.png")
+    Receipt.objects.filter(pk=bad.pk).update(duplicate_of=lunch)
+
+    rows = {row["original_filename"]: row for row in api_client.get(f"/api/batches/{batch.id}/export").json()}
+
+    assert rows["bad.png"]["duplicate_of"] == str(lunch.id)
+    assert rows["lunch.png"]["duplicate_of"] is None
+    assert rows["bad.png"]["error_code"] == "unreadable"

@@ -48,7 +48,8 @@ def test_hostile_file_fails_alone_at_upload(user, transactional_db, name, data, 
     bad = batch.receipts.get(original_filename=name)
     assert bad.status == Receipt.Status.FAILED
     assert bad.error == reason
-    assert bad.error_kind == Receipt.ErrorKind.UNREADABLE
+    over_limit = name in {"bomb.png", "huge.pdf"}  # may pass once the limit is raised
+    assert bad.error_kind == (Receipt.ErrorKind.OVER_LIMIT if over_limit else Receipt.ErrorKind.UNREADABLE)
     assert batch.receipts.get(original_filename="good.png").status == Receipt.Status.QUEUED
 
 
@@ -177,7 +178,7 @@ def test_a_decoder_bomb_in_the_worker_fails_as_too_many_pixels(user, transaction
     def bomb(*args, **kwargs):
         raise Image.DecompressionBombError("Image size (196000000 pixels) exceeds limit")
 
-    monkeypatch.setattr(pipeline, "read_text", bomb)
+    monkeypatch.setattr(pipeline, "read", bomb)
     pipeline.process(receipt.pk)
 
     receipt.refresh_from_db()

@@ -16,7 +16,7 @@ from batches.request_limits import RequestSizeLimitMiddleware
 from batches.services import create_batch
 from receipts.limits import TooManyPending
 from receipts.models import Receipt
-from tests.conftest import upload
+from tests.conftest import failed_for_a_passing_reason, upload
 from tests.receipt_images import receipt_png
 
 
@@ -40,7 +40,7 @@ def test_the_form_obeys_the_upload_throttle_the_api_enforces(api_client, logged_
 def test_the_retry_button_obeys_the_retry_throttle(logged_in_client, user, transactional_db, settings):
     settings.RECEIPT_RETRY_RATE = "1/hour"
     batch = create_batch(user, [upload("a.png", b"nope"), upload("b.png", b"nope")])
-    first, second = batch.receipts.order_by("original_filename")
+    first, second = [failed_for_a_passing_reason(r) for r in batch.receipts.order_by("original_filename")]
     url = "/batches/{}/receipts/{}/retry"
 
     logged_in_client.post(url.format(batch.id, first.id))
@@ -53,7 +53,7 @@ def test_the_retry_button_obeys_the_retry_throttle(logged_in_client, user, trans
 
 def test_retries_count_against_the_cap_on_waiting_receipts(api_client, user, transactional_db, settings):
     batch = create_batch(user, [png("good.png"), upload("bad.png", b"nope")])
-    bad = batch.receipts.get(original_filename="bad.png")
+    bad = failed_for_a_passing_reason(batch.receipts.get(original_filename="bad.png"))
     settings.RECEIPT_MAX_PENDING_PER_USER = 1
 
     response = api_client.post(f"/api/receipts/{bad.id}/retry")
@@ -136,7 +136,7 @@ def test_a_request_over_the_size_limit_is_refused_before_it_is_read(path, json, 
     sentence = "This upload is 30.0 MB; one request may carry at most 10 MB. Send the files in smaller groups."
     assert response.status_code == 413
     if json:
-        assert json_module.loads(response.content) == {"detail": sentence}
+        assert json_module.loads(response.content) == {"detail": sentence, "code": "request_too_large"}
     else:
         assert sentence in response.content.decode()
 
@@ -157,7 +157,7 @@ def test_too_many_files_get_the_documented_json_detail(api_client, transactional
     response = api_client.post("/api/batches", {"files": files}, format="multipart")
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "A batch can hold at most 3 files; 7 were sent."}
+    assert response.json() == {"detail": "A batch can hold at most 3 files; 7 were sent.", "code": "too_many_files"}
     assert Batch.objects.count() == 0
 
 

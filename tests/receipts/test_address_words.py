@@ -2,8 +2,8 @@
 
 import pytest
 
-from receipts.address_words import restore_address_words, restore_word
-from receipts.extract import extract_fields_from_text
+from receipts.reading.fields import extract_fields_from_text
+from receipts.reading.locales.malaysia_words import restore_address_words, restore_word
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,7 @@ def test_queue_statistics_are_reachable_from_the_admin(client, staff_user, trans
     assert "receipts" in stats.content.decode()
 
 
-def test_admin_links_a_receipts_file_through_the_download_view(client, staff_user, user, transactional_db):
+def test_admin_links_a_receipts_file_through_a_permission_checked_view(client, staff_user, user, transactional_db):
     receipt = create_batch(user, [upload("lunch.png", receipt_png(), "image/png")]).receipts.get()
     client.force_login(staff_user)
 

@@ -70,7 +70,7 @@ def test_a_receipt_still_being_read_cannot_be_corrected(user, db):
 def test_the_receipt_page_form_saves_and_validates(logged_in_client, read_receipt):
     url = f"/receipts/{read_receipt.id}/"
     fields = {"merchant": "Corner Grocery", "date": "2024-03-12", "total": "26.10", "subtotal": "", "tax": "",
-              "currency": "eur", "category": "Groceries"}
+              "currency": "eur", "category": "groceries"}
 
     saved = logged_in_client.post(url, fields)
     refused = logged_in_client.post(url, {**fields, "currency": "E1R"})
@@ -79,7 +79,7 @@ def test_the_receipt_page_form_saves_and_validates(logged_in_client, read_receip
     read_receipt.refresh_from_db()
     assert (read_receipt.total, read_receipt.currency) == (Decimal("26.10"), "EUR")
     assert refused.status_code == 400
-    assert "Use the three-letter currency code" in refused.content.decode()
+    assert "E1R is not a currency code; use one such as EUR, USD or MYR." in refused.content.decode()
 
 
 def test_another_users_receipt_cannot_be_corrected(client, other_user, read_receipt):

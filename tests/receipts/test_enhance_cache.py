@@ -9,8 +9,8 @@ from django.utils import timezone
 from receipts.enhance import enhance
 from receipts.enhance.caching import result_key
 from receipts.enhance.local import LocalEnhancer
-from receipts.extract import Fields
 from receipts.models import Receipt
+from receipts.reading.fields import Fields
 
 
 class CountingEnhancer(LocalEnhancer):

@@ -3,8 +3,8 @@
 from django.utils import timezone
 
 from receipts.enhance import enhance, learn_from_correction
-from receipts.extract import Fields
 from receipts.models import MerchantCorrection, Receipt
+from receipts.reading.fields import Fields
 from tests.conftest import empty_redis_database
 
 

@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from receipts.enhance import enhance, learn_from_correction
-from receipts.extract import Fields
 from receipts.models import Receipt
 from receipts.pipeline import enhance_fields, enhanced_fields
+from receipts.reading.fields import Fields
 
 TEXT = "WM SUPERCENTER #12\nMILK 2L 4.10\nTOTAL 23.45"
 

@@ -45,3 +45,13 @@ def test_a_word_that_starts_like_a_chain_is_not_that_chain():
 
 def test_no_merchant_stays_empty():
     assert (canonical_merchant(""), normalise_merchant("")) == ("", "")
+
+
+def test_a_word_after_a_bracket_is_capitalised_too():
+    assert canonical_merchant("BOOK TA -K (TAMAN DAYA) SDN BHD") == "Book Ta -K (Taman Daya)"
+
+
+def test_the_co_of_a_partnership_is_part_of_the_name():
+    assert canonical_merchant("SMITH, JONES & CO") == "Smith, Jones & Co"
+    assert canonical_merchant("SMITH, JONES & CO LTD") == "Smith, Jones & Co"
+    assert canonical_merchant("ACME TRADING CO") == "Acme Trading"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from receipts.extract import extract_fields_from_text
+from receipts.reading.fields import extract_fields_from_text
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,13 @@ def test_german_receipt_whose_euro_sign_was_not_read_is_in_euros():
 
 def test_receipt_without_sign_or_country_words_has_no_currency():
     assert extract_fields_from_text("CORNER SHOP\nTOTAL 12.00\n").currency == ""
+
+
+def test_one_foreign_sign_on_a_malaysian_receipt_is_ringgit_to_be_checked():
+    text = "KEDAI BUKU MAJU SDN BHD\nJALAN MERDEKA 12\nITEM £8318 PENSEL 2B\nTOTAL 8.90\n"
+
+    fields = extract_fields_from_text(text)
+
+    assert fields.currency == "MYR"
+    assert fields.confidence["currency"] < 0.5
+    assert fields.needs_review is True

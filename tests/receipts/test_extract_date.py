@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from receipts.extract import extract_fields_from_text
+from receipts.reading.fields import extract_fields_from_text
 
 
 def date_of(text: str) -> datetime.date | None:
@@ -14,19 +14,19 @@ def date_of(text: str) -> datetime.date | None:
 @pytest.mark.parametrize(
     "printed",
     [
-        "25/12/2018",
-        "25.12.18",
-        "25-12-2018",
-        "2018-12-25",
-        "25-Dec-2018",
-        "25 DEC 2018",
-        "Dec 25, 2018",
-        "December 25 2018",
-        "25/12/18",
+        "14/11/2021",
+        "14.11.21",
+        "14-11-2021",
+        "2021-11-14",
+        "14-Nov-2021",
+        "14 NOV 2021",
+        "Nov 14, 2021",
+        "November 14 2021",
+        "14/11/21",
     ],
 )
 def test_date_formats(printed):
-    assert date_of(f"SHOP\nDate: {printed} 10:15\nTOTAL 1.00") == datetime.date(2018, 12, 25)
+    assert date_of(f"SHOP\nDate: {printed} 10:15\nTOTAL 1.00") == datetime.date(2021, 11, 14)
 
 
 def test_ringgit_receipt_reads_day_first():
@@ -38,25 +38,25 @@ def test_dollar_receipt_reads_month_first():
 
 
 def test_a_part_above_twelve_settles_the_order():
-    assert date_of("TOTAL RM 5.00\n12/28/2017") == datetime.date(2017, 12, 28)
+    assert date_of("TOTAL RM 5.00\n12/27/2020") == datetime.date(2020, 12, 27)
 
 
 def test_labelled_date_wins_over_other_numbers_that_look_like_dates():
-    text = "ITEM 01-02-03 1.00\nDATE: 15/03/2018\nTOTAL 1.00"
-    assert date_of(text) == datetime.date(2018, 3, 15)
+    text = "ITEM 01-02-03 1.00\nDATE: 16/05/2022\nTOTAL 1.00"
+    assert date_of(text) == datetime.date(2022, 5, 16)
 
 
 def test_date_after_a_bogus_match_is_still_found():
-    assert date_of("ORD #50 -REG #19- 18/01/2018 10:27:03") == datetime.date(2018, 1, 18)
+    assert date_of("ORD #61 -REG #17- 17/02/2022 11:41:09") == datetime.date(2022, 2, 17)
 
 
 def test_ocr_slip_in_the_year_is_repaired():
-    assert date_of("Date 25/12/7018") == datetime.date(2018, 12, 25)
+    assert date_of("Date 14/11/7021") == datetime.date(2021, 11, 14)
 
 
 def test_date_printed_with_the_time_of_sale_wins_over_another_date():
-    text = "TAX INV 002-1550040 19/03/16\nTOTAL 28.60\n18/03/18 09:03 #002-15500408"
-    assert date_of(text) == datetime.date(2018, 3, 18)
+    text = "TAX INV 004-7730021 21/05/19\nTOTAL 31.40\n20/05/21 10:12 #004-77300219"
+    assert date_of(text) == datetime.date(2021, 5, 20)
 
 
 def test_no_date_gives_none():

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from receipts.extract import extract_fields_from_text
+from receipts.reading.fields import extract_fields_from_text
 
 
 def test_gst_line_is_the_tax():

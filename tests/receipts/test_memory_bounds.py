@@ -10,7 +10,7 @@ from tests.receipt_images import receipt_lines, render_lines
 READ_PHOTO = """
 import sys
 from pathlib import Path
-from receipts.ocr import read_text
+from receipts.reading import ReadOptions, read
 
 def kib(field):  # VmRSS: resident now; VmHWM: the most this process has had resident
     status = Path("/proc/self/status").read_text().splitlines()
@@ -18,7 +18,7 @@ def kib(field):  # VmRSS: resident now; VmHWM: the most this process has had res
 
 data = Path(sys.argv[1]).read_bytes()
 before = kib("VmRSS")
-result = read_text(data, "image/jpeg", timeout=600, languages="eng")
+result = read(data, "image/jpeg", ReadOptions(engines=("tesseract",), timeout=600, languages="eng"))
 print(before, kib("VmHWM"), "48.20" in result.text)
 """
 

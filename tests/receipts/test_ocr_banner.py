@@ -4,9 +4,8 @@ import time
 
 from PIL import Image, ImageDraw
 
-from receipts.extract import extract_fields
-from receipts.ocr import read_text
-from receipts.ocr_image import read_image_page, text_bands
+from receipts.reading import ReadOptions, read
+from receipts.reading.engines.tesseract import read_image_page, text_bands
 from tests.receipt_images import font, image_bytes
 
 BODY = ["12 HIGH STREET 40170 TOWN", "DATE 12/03/2024", "BREAD        3.20", "TOTAL        3.20"]
@@ -66,7 +65,7 @@ def test_a_page_without_a_banner_is_read_once():
 
 
 def test_banner_name_becomes_the_merchant():
-    ocr = read_text(image_bytes(page_under(banner), "PNG"), "image/png")
-    fields = extract_fields(ocr)
+    reading = read(image_bytes(page_under(banner), "PNG"), "image/png", ReadOptions(engines=("tesseract",)))
+    fields = reading.fields
     assert fields.merchant == "FRESH MARKET"
     assert fields.address == "12 HIGH STREET 40170 TOWN"

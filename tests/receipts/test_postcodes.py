@@ -2,8 +2,8 @@
 
 import pytest
 
-from receipts.extract import extract_fields_from_text
-from receipts.postcodes import repair_postcode
+from receipts.reading.fields import extract_fields_from_text
+from receipts.reading.locales.malaysia_postcodes import repair_postcode
 
 
 @pytest.mark.parametrize(
@@ -33,8 +33,15 @@ def test_postcode_that_fits_or_cannot_be_placed_is_left_alone(address):
     assert repair_postcode(address) == address
 
 
-def test_extracted_address_has_its_postcode_and_slash_repaired():
-    text = "UNIHAKKA SDN BHD\n12, Jalan Tampoi 7:4, Kawasan Tampoi,\n41200 Johor Bahru, Johor\nTEL 07"
+def test_a_malaysian_address_has_its_postcode_repaired():
+    text = "KEDAI RIANG SDN BHD\n12, Jalan Merbau 3, Kawasan Merbau,\n41200 Johor Bahru, Johor\nTEL 07"
     assert extract_fields_from_text(text).address == (
-        "12, Jalan Tampoi 7/4, Kawasan Tampoi, 81200 Johor Bahru, Johor"
+        "12, Jalan Merbau 3, Kawasan Merbau, 81200 Johor Bahru, Johor"
+    )
+
+
+def test_postcode_repair_is_left_to_malaysian_receipts():
+    text = "KEDAI RIANG SDN BHD\n12, Jalan Merbau 3, Kawasan Merbau,\n41200 Johor Bahru, Johor\nTEL 07"
+    assert extract_fields_from_text(text, locale="UK").address == (
+        "12, Jalan Merbau 3, Kawasan Merbau, 41200 Johor Bahru, Johor"
     )

@@ -26,7 +26,7 @@ def test_check_passes_against_the_running_stack(live_server, staff_token, worker
     assert "ok   /healthz answers 200: database, Redis and a worker are up." in out
     assert "ok   6 good receipts (JPEG, PNG, WEBP, TIFF, HEIF, PDF) completed" in out
     assert "ok   The broken file failed with its reason: This image is damaged or incomplete and cannot be read." in out
-    assert "ok   Retry answers 202 for the failed receipt" in out
+    assert "ok   Retry answers 409 for a completed receipt and for the broken file" in out
     assert "ok   The CSV export downloads: a header and 7 rows." in out
     assert "ok   The batch page answers, behind the login page." in out
     assert f"The deployment at {live_server.url} passed every check." in out
@@ -48,7 +48,9 @@ def test_check_fails_with_a_wrong_token(live_server, transactional_db):
     with pytest.raises(CommandError) as failure:
         call_command("check_deployment", "--url", live_server.url, "--token", "not-a-token", "--timeout", "5")
 
-    assert 'POST /api/batches answered 403, not 201: {"detail":"Invalid token."}' in str(failure.value)
+    assert 'POST /api/batches answered 401, not 201: {"detail":"Invalid token.","code":"authentication_failed"}' in str(
+        failure.value
+    )
 
 
 def test_check_fails_when_nothing_answers(transactional_db):

@@ -54,7 +54,7 @@ def test_unknown_events_are_refused(api_client, db):
     )
 
     assert response.status_code == 400
-    assert "events" in response.json()
+    assert "events" in response.json()["errors"]
 
 
 @override_settings(WEBHOOK_ALLOW_PRIVATE_ADDRESSES=True)

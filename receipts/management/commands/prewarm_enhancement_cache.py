@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from receipts.enhance import get_enhancer, prewarm
-from receipts.extract import Fields
 from receipts.models import Receipt
+from receipts.reading.fields import Fields
 
 
 def fields_from_receipt(receipt):

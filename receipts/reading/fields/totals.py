@@ -10,20 +10,22 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from receipts.extract_money import find_amounts
+from receipts.reading.fields.money import find_amounts
 
 ZERO = Decimal("0.00")
 
 # OCR often mangles "TOTAL" on thermal paper: "TOTA", "T0TAL", "TOTAI".
 TOTAL_WORD = r"T[O0QA]T[A4]L?[L1I]?"
 ROLE_PATTERNS = [
-    ("change", r"\bCHANGE\b|\bCHG\b|\bBAKI\b|\bKEMBALI"),
+    # Labels in English, Malay, German and French, the languages of the locales read.
+    ("change", r"\bCHANGE\b|\bCHG\b|\bBAKI\b|\bKEMBALI|\bR[UÜ]E?CKGELD\b|\bRENDU\b|\bMONNAIE\b"),
     ("rounding", r"\bROUND(?:ING|ED)?\b.*\bADJ|\bROUNDING\b|\bADJUSTMENT\b|\bRND\b"),
     (
         "subtotal",
         (
             rf"\bSUB[\s\-.]*{TOTAL_WORD}|\bSUB\s*[1I]\s*:?\s*[A4]L|{TOTAL_WORD}\b.*\bEXCL"
             r"|\bNET\s+AMOUNT\b.*\bEXCL|\bTOTAL\s+SALES\s*\(EXCL"
+            r"|\bZWISCHENSUMME\b|\bSOUS[\s\-]*TOTAL\b|\bTOTAL\s+HT\b|\bNETTO\b"
         ),
     ),
     ("discount", r"\bDISC(?:OUNT)?\b|\bSAVINGS?\b|\bVOUCHER\b"),
@@ -36,12 +38,13 @@ ROLE_PATTERNS = [
     ("tax", rf"{TOTAL_WORD}\s*(?:G\.?S\.?T|S\.?S\.?T|VAT|TAX)\b"),
     # "Total Sales (Inclusive of GST)": a total that mentions the tax it includes.
     ("total", rf"\b{TOTAL_WORD}\b"),
-    ("tax", r"\bG\.?S\.?T\b|\bS\.?S\.?T\b|\bVAT\b|\bTAX\b"),
+    ("tax", r"\bG\.?S\.?T\b|\bS\.?S\.?T\b|\bVAT\b|\bTAX\b|\bMWST\b|\bUST\b|\bTVA\b"),
     (
         "total",
         (
             rf"\b{TOTAL_WORD}\b|\bAMOUNT\s+DUE\b|\bBALANCE\s+DUE\b|\bAMT\s+DUE\b|\bPAYABLE\b"
             rf"|\bNET[T]?\s+AMOUNT\b|\bGRAND\b|\bJUMLAH\b|{TOTAL_WORD}\s*:|\bTL\s*:"
+            r"|\bSUMME\b|\bGESAMT(?:BETRAG)?\b|\bZU\s+ZAHLEN\b|\bTTC\b|\b[AÀ]\s+PAYER\b"
         ),
     ),
     (
@@ -49,6 +52,7 @@ ROLE_PATTERNS = [
         (
             r"\bCASH\b|\bTENDER(?:ED)?\b|\bPAID\b|\bPAYMENT\b|\bVISA\b|\bMASTER\s*CARD\b"
             r"|\bCREDIT\s*CARD\b|\bDEBIT\b|\bCARD\b|\bRECEIVED\b"
+            r"|\bBAR\b|\bGEGEBEN\b|\bEC[\s\-]*KARTE\b|\bGIROCARD\b|\bESP[EÈ]CES\b|\bCARTE\b|\bCB\b"
         ),
     ),
 ]

@@ -7,12 +7,15 @@ around it ("33,92", "37. 55"), so amounts are recognised by their two-digit cent
 import re
 from decimal import Decimal
 
+from receipts.reading.locales import Locale
+
 CENTS = Decimal("0.01")
 
-# An amount always has two decimals here: "12.50", "1,234.50", "33,92", "37. 55".
+# An amount always has two decimals here: "12.50", "1,234.50", "33,92", "37. 55"; a rate
+# ("19,00 %") is not an amount.
 AMOUNT_RE = re.compile(
     r"(?<![\d.,:])(?P<minus>-\s?(?:[A-Z]{1,3}\s?)?)?"
-    r"(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,7})\s?[.,]\s?(?P<cents>\d{2})(?![.,/:-]?\d)"
+    r"(?P<whole>\d{1,3}(?:,\d{3})+|\d{1,7})\s?[.,]\s?(?P<cents>\d{2})(?![.,/:-]?\d)(?!\s?%)"
 )
 # Space in place of the point ("64 13") or no point at all ("5142", "-001"): accepted
 # only at the end of a line whose label says it holds money. Digits before a point are
@@ -34,14 +37,6 @@ CURRENCY_SIGNS = [
     (re.compile(r"¥|\bJPY\b"), "JPY"),
     (re.compile(r"\$"), "USD"),
 ]
-# Words that place a receipt in Malaysia even when amounts carry a bare "$".
-MALAYSIA_RE = re.compile(
-    r"\bS[DO0]N\.?\s?B[HN]D\b|\bJALAN\b|\bJLN\b|\bTAMAN\b|\bSELANGOR\b|\bJOHOR\b"
-    r"|\bKUALA LUMPUR\b|\bGST (?:ID|REG)",
-    re.IGNORECASE,
-)
-
-
 def find_amounts(line: str, *, allow_spaced: bool = False) -> list[Decimal]:
     """All amounts on a line, left to right, each rounded to cents."""
     amounts = []
@@ -61,30 +56,33 @@ def _to_decimal(match: re.Match) -> Decimal:
     return -value if minus else value
 
 
-# German and French tax and company words: Mehrwertsteuer, GmbH, Straße, TVA.
-EUROZONE_RE = re.compile(r"\bMWST\b|\bGMBH\b|STRA(?:SS|ß)E\b|\bTVA\b|\bUST\b", re.IGNORECASE)
-
-
 def parse_amount(text: str) -> Decimal | None:
     """The last amount in a piece of text, or None (used for labels and tests)."""
     amounts = find_amounts(text, allow_spaced=True)
     return amounts[-1] if amounts else None
 
 
-def detect_currency(text: str) -> tuple[str, float]:
-    """ISO code of the receipt's currency and how sure we are of it."""
+def detect_currency(text: str, locale: Locale) -> tuple[str, float]:
+    """ISO code of the receipt's currency and how sure we are of it.
+
+    A printed sign or code decides; a bare "$" is the local dollar where the receipt's
+    locale has one of its own (Malaysian receipts print it for ringgit); with no sign at
+    all the locale's own currency is assumed, less surely.
+    """
     counts: dict[str, int] = {}
     for pattern, code in CURRENCY_SIGNS:
         found = len(pattern.findall(text))
         if found and code not in counts:
             counts[code] = found
-    if counts.get("USD") and not counts.get("MYR") and MALAYSIA_RE.search(text):
-        # Malaysian receipts sometimes print "$" for ringgit.
-        return "MYR", 0.6
     if not counts:
-        # No sign was read: the country's own words say which money it is.
-        if MALAYSIA_RE.search(text):
-            return "MYR", 0.5
-        return ("EUR", 0.5) if EUROZONE_RE.search(text) else ("", 0.0)
+        return (locale.currency, 0.5) if locale.currency else ("", 0.0)
     code = max(counts, key=counts.get)
+    if locale.currency and code != locale.currency:
+        if code == "USD" and "USD" not in text.upper():
+            # "$" marks other dollars too, and on some receipts the local money.
+            return locale.currency, 0.6
+        if counts[code] == 1:
+            # One foreign sign on a receipt of another country is more likely an item code
+            # ("£8318") than the money it is paid in: the country's own, for a person to check.
+            return locale.currency, 0.4
     return code, 0.9 if counts[code] > 1 else 0.75

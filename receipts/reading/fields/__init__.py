@@ -6,20 +6,18 @@ text. Each field carries a confidence in [0, 1] so uncertain receipts go to revi
 
 import datetime
 import re
-import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from receipts.extract_dates import dates_in_line, find_date
-from receipts.extract_header import find_header, find_receipt_number
-from receipts.extract_money import AMOUNT_RE, detect_currency, find_amounts
-from receipts.extract_totals import find_totals, line_role
-from receipts.ocr import OcrResult
+from receipts.reading.fields.dates import dates_in_line, find_date
+from receipts.reading.fields.header import find_header, find_receipt_number
+from receipts.reading.fields.money import AMOUNT_RE, detect_currency, find_amounts
+from receipts.reading.fields.totals import find_totals, line_role
+from receipts.reading.layout import Line, text_lines
+from receipts.reading.locales import detect_locale
 
 KEY_FIELDS = ("merchant", "date", "total")
 REVIEW_THRESHOLD = 0.5
-# Confidence given to lines that come without OCR word scores (text layers, tests).
-TEXT_CONFIDENCE = 0.9
 TRAILING_QUANTITY_RE = re.compile(r"\s(\d{1,3}(?:\.\d{1,3})?)\s*$")
 QUANTITY_RE = re.compile(r"(?<![\d.])(?P<qty>\d{1,3})\s*[xX@*]\s*(?:[A-Z]{0,3}\s?)?(?=\d)")
 
@@ -44,60 +42,48 @@ class Fields:
     line_items: list[LineItem] = field(default_factory=list)
     receipt_number: str = ""
     confidence: dict[str, float] = field(default_factory=dict)
+    # The engine each field was read by ("tesseract", "rapidocr", "pdf-text").
+    provenance: dict[str, str] = field(default_factory=dict)
+    locale: str = ""
+    # How sure OCR was of the line a field was read from, where that can reveal a misread.
+    line_conf: dict[str, float] = field(default_factory=dict)
+    # Why each key field's confidence is what it is (see reading.confidence).
+    evidence: dict[str, str] = field(default_factory=dict)
+    # Below this a key field needs a person's look: the rules' own scores until the
+    # confidence is calibrated (reading.confidence), which raises it.
+    review_below: float = REVIEW_THRESHOLD
 
     @property
     def needs_review(self) -> bool:
         """A person should check it: a key field is missing or the reading is unsure."""
         for name in KEY_FIELDS:
-            if not getattr(self, name) or self.confidence.get(name, 0.0) < REVIEW_THRESHOLD:
+            if not getattr(self, name) or self.confidence.get(name, 0.0) < self.review_below:
                 return True
-        return False
+        # A currency read but doubted (signs that disagree with the country) is worth a look too.
+        return bool(self.currency) and self.confidence.get("currency", 1.0) < REVIEW_THRESHOLD
 
 
-def extract_fields(ocr: OcrResult) -> Fields:
-    """Fields of a receipt from its OCR result, using word confidences where present."""
-    lines: dict[tuple[int, int], list] = {}
-    for word in ocr.words:
-        lines.setdefault((word.page, word.line), []).append(word)
-    if not lines:
-        return extract_fields_from_text(ocr.text)
-    scored = [(" ".join(w.text for w in words), _line_conf(words)) for words in lines.values()]
-    weakest = [_weakest_word_conf(words) for words in lines.values()]
-    return _extract(scored, weakest)
+def extract_fields(lines: list[Line], locale: str = "") -> Fields:
+    """Fields of a receipt from its lines, in reading order, using their OCR confidences."""
+    scored = [(line.text, line.conf) for line in lines]
+    return _extract(scored, [line.weakest for line in lines], locale)
 
 
-def _real_word_confs(words: list) -> list[float]:
-    """Confidences of a line's real words; stray marks are always scored low."""
-    real = [w.conf for w in words if sum(ch.isalnum() for ch in w.text) >= 2]
-    return [conf / 100 for conf in real or [w.conf for w in words]]
-
-
-def _line_conf(words: list) -> float:
-    return statistics.mean(_real_word_confs(words))
-
-
-def _weakest_word_conf(words: list) -> float:
-    """One misread word spoils a name, so a name is only as sure as its weakest word."""
-    return min(_real_word_confs(words))
-
-
-def extract_fields_from_text(text: str) -> Fields:
+def extract_fields_from_text(text: str, locale: str = "") -> Fields:
     """Fields from plain text, one receipt line per line of text."""
-    scored = [(line, TEXT_CONFIDENCE) for line in _text_lines(text)]
-    return _extract(scored, [TEXT_CONFIDENCE] * len(scored))
+    return extract_fields(text_lines(text), locale)
 
 
-def _text_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _extract(scored: list[tuple[str, float]], weakest: list[float]) -> Fields:
+def _extract(scored: list[tuple[str, float]], weakest: list[float], locale: str) -> Fields:
     texts = [text for text, _ in scored]
     fields = Fields()
-    fields.currency, currency_conf = detect_currency("\n".join(texts))
-    header = find_header(texts, [conf for _, conf in scored])
+    text = "\n".join(texts)
+    locale = detect_locale(text, locale)
+    fields.locale = locale.code
+    fields.currency, currency_conf = detect_currency(text, locale)
+    header = find_header(texts, [conf for _, conf in scored], locale)
     fields.merchant, fields.address = header.merchant, header.address
-    found_date = find_date(texts, fields.currency)
+    found_date = find_date(texts, locale.month_first)
     fields.date = found_date.value if found_date else None
     totals = find_totals(scored)
     fields.total, fields.subtotal, fields.tax = (
@@ -119,6 +105,10 @@ def _extract(scored: list[tuple[str, float]], weakest: list[float]) -> Fields:
         "line_items": 0.5 if fields.line_items else 0.0,
     }
     fields.confidence = {name: round(value, 2) for name, value in fields.confidence.items()}
+    if found_date:
+        # A misread digit turns 2018 into 2016 and still makes a date: the OCR's own
+        # doubt about the line is the only sign of it.
+        fields.line_conf["date"] = round(scored[found_date.index][1], 2)
     return fields
 
 

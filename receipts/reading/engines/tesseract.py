@@ -9,32 +9,24 @@ from PIL import Image, ImageFilter, ImageOps
 
 from receipts.errors import OcrTimeout
 
-# Tesseract reads text lines of roughly 10-48 pixels well. Tinier text is upscaled and
-# larger text downscaled, which also keeps big photos fast. Measured on the 50 sample
-# receipts (totals right, English model): as scanned 40, all lines scaled to 34 px 35,
-# text under 22 px doubled 34; sharpening 36, adaptive binarisation 29 (Tesseract's own
-# Otsu is better). Upscaling lines under 16 px to 24 px read no better with the Malay and
-# English models (40/46/30/17 right totals/dates/companies/addresses vs 40/45/32/14) and
-# cost 6% more time, which the second model needs more. Levelling pages found turned by
-# 0.5 degrees or more (projection profile) read worse (companies 36 -> 33, addresses
-# 18 -> 15): the resampling blurs thin thermal print more than Tesseract minds the tilt.
+# Tesseract reads text lines of roughly 10-48 pixels well: tinier text is upscaled and
+# larger text downscaled, which also keeps big photos fast. Pages are not levelled: the
+# resampling blurs thin thermal print more than Tesseract minds a slight tilt. The
+# measurements behind these choices are in docs/reading.md.
 SMALL_LINE_HEIGHT = 10
 LARGE_LINE_HEIGHT = 48
 UPSCALE_TO = 16
 DOWNSCALE_TO = 36
 # Above this many pixels a photo is shrunk first, so the measurement itself stays cheap.
 MAX_PIXELS = 12_000_000
-# Page segmentation 6 ("one uniform block") keeps a label and its amount on one line;
-# on the samples it beat --psm 4 (totals 40 vs 33 of 49) and --psm 3. Receipts are dark
-# print on light paper, so Tesseract need not also try each doubtful line inverted.
-# Tesseract's own Otsu thresholding beat its adaptive Otsu (thresholding_method=1: totals
-# 33 of 49) and Sauvola (=2: totals 38, companies 32 against 44 and 37), and --dpi 300
-# read exactly the same.
+# Page segmentation 6 ("one uniform block") keeps a label and its amount on one line.
+# Receipts are dark print on light paper, so Tesseract need not also try each doubtful line
+# inverted; its own Otsu thresholding is kept.
 TESSERACT_CONFIG = "--psm 6 -c tessedit_do_invert=0"
 # Below this mean word confidence a page whose ink runs in columns may be sideways, and
 # below the second one any page may be upside down; only then is Tesseract's OSD asked,
-# as it costs about as much as reading the page. (Upright sample receipts: 45-95;
-# the same receipts upside down: about 30-35.)
+# as it costs about as much as reading the page. Upright receipts read at 45-95, the same
+# receipts upside down at about 30-35.
 LOW_CONFIDENCE = 55
 VERY_LOW_CONFIDENCE = 40
 # How much better a flipped band must read before the page is turned upside down.
@@ -44,9 +36,7 @@ MIN_WORDS_TO_RETRY = 5
 # text size per block) garbled or not at all; --psm 3 finds its lines at their own size.
 # The band above the first well-read line is read again when it holds a line at least
 # BANNER_HEIGHT times the body's height whose ink is as dense as text (inked columns per
-# pixel of height; a logo or a stamp is sparser). On the 50 sample receipts 5 pages
-# qualify; 4 shop names that were missing come back, 2 of them letter for letter
-# (companies right 34 -> 36), for one more Tesseract call on those pages alone.
+# pixel of height; a logo or a stamp is sparser).
 WELL_READ_CONF = 75
 MIN_BODY_LETTERS = 6
 BANNER_HEIGHT = 1.5

@@ -8,9 +8,8 @@ shape and a few general signs (legal suffixes, postcodes), never particular name
 import re
 from dataclasses import dataclass
 
-from receipts.address_words import restore_address_words
-from receipts.extract_dates import dates_in_line
-from receipts.postcodes import repair_postcode
+from receipts.reading.fields.dates import dates_in_line
+from receipts.reading.locales import NO_LOCALE, Locale
 
 HEADER_LINES = 12
 # A legal suffix is looked for among this many readable lines at the top; further down
@@ -31,11 +30,12 @@ ADDRESS_WORDS_RE = re.compile(
     r"^\W*(?:NO\b|LOT\b|\d)|\bJALAN\b|\bJLN\b|\bSTREET\b|\bROAD\b|\bFLOOR\b|\b\d{5}\b",
     re.IGNORECASE,
 )
-# Lines that end the address block.
+# Lines that end the address block: phone, tax and document details ("TAXINVOICE" is two
+# such words OCR ran together).
 ADDRESS_STOP_RE = re.compile(
     r"\b0\d{1,2}\s?-\s?\d{3,4}\s?\d{3,4}\b|\bTEL\b|\bTEL\s*[:.]|\bPHONE\b|\bFAX\b|\bH/?P\b|\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|"
-    r"\bINVOICE\b|\bRECEIPT\b|\bDATE\b|\bCASHIER\b|@|\bWWW\.|\.COM\b|\bEMAIL\b|\bMOBILE\b|"
-    r"\bBILL\b|\bDOC\b|\bORDER\b|\bTABLE\b|\bSALES\b|\bOPEN\b|\bCASH\b",
+    r"\bINVOICE\b|TAX\s*INVOICE|\bRECEIPT\b|\bDATE\b|\bCASHIER\b|@|\bWWW\.|\.COM\b|\bEMAIL\b|\bMOBILE\b|"
+    r"\bBILL\b|\bDOC(?:UMENT)?\b|\bORDER\b|\bTABLE\b|\bSALES\b|\bOPEN\b|\bCASH\b",
     re.IGNORECASE,
 )
 # Company registration numbers printed under the name: "(742016-W)", "CO.REG: 933109-X".
@@ -45,7 +45,10 @@ REGISTRATION_RE = re.compile(
     re.IGNORECASE,
 )
 # A registration number in brackets after the name: "AEON CO. (M) BHD (126926-H)".
-REGISTRATION_SUFFIX_RE = re.compile(r"\s*\(\s*\d{4,}\s?-?\s?[A-Z]?\s*\)\W*$", re.IGNORECASE)
+# Newer numbers carry a letter prefix: "(JM0123456-D)".
+REGISTRATION_SUFFIX_RE = re.compile(r"\s*\(\s*[A-Z]{0,3}\d{4,}\s?-?\s?[A-Z]?\s*\)\W*$", re.IGNORECASE)
+# A capital I between lower-case letters is OCR's reading of a lower-case l ("WorId").
+CAPITAL_I_FOR_L_RE = re.compile(r"(?<=[a-z])I(?=[a-z]|\b)")
 NOISE_WORDS_RE = re.compile(
     r"^\W*(?:WELCOME|THANK|TAX INVOICE|SIMPLIFIED|INVOICE|RECEIPT|OFFICIAL|COPY|"
     r"CASH\s*(?:BILL|SALES)?|FORMERLY|LICENSEE)\b",
@@ -60,10 +63,6 @@ CLOSING_RE = re.compile(
 # A name read beside its legal suffix (SDN BHD), and one read from the farewell.
 SUFFIX_NAME_CONF = 0.85
 CLOSING_NAME_CONF = 0.6
-# Within an address a point between parts is a comma whose tail the scan lost ("TAMAN
-# SRI PUTRA. 81200"): on the 50 labelled sample receipts parts are split by commas 104
-# times and by points 3 times. Points after abbreviations ("NO. 53", "JLN. ") stay.
-SEPARATOR_POINT_RE = re.compile(r"(?:(?<=[^\W\d_]{4})|(?<=\d))\.(?= \w)")
 CURLY_QUOTES = str.maketrans("", "", "‘’‚“”„`")
 RECEIPT_NUMBER_RE = re.compile(
     r"\b(?:RECEIPT|INVOICE|INV|BILL|DOC(?:UMENT)?|TRANS(?:ACTION)?|CHECK|ORDER|REF|"
@@ -81,14 +80,14 @@ class Header:
     merchant_end: int = -1
 
 
-def find_header(lines: list[str], confs: list[float] | None = None) -> Header:
+def find_header(lines: list[str], confs: list[float] | None = None, locale: Locale = NO_LOCALE) -> Header:
     """Merchant and address from the first lines of the receipt."""
     confs = confs or [1.0] * len(lines)
     top = [line if conf >= MIN_LINE_CONF else "" for line, conf in zip(lines, confs, strict=True)]
     header = _find_merchant(top[:HEADER_LINES])
     start = header.merchant_end + 1 if header.merchant else _first_address_line(top)
     if start is not None:
-        header.address, header.address_conf = _find_address(lines, start)
+        header.address, header.address_conf = _find_address(lines, start, locale)
     closing = closing_name(lines) if header.merchant_conf < SUFFIX_NAME_CONF else ""
     if closing and not _share_a_word(header.merchant, closing):
         # The top was a logo or a smudge; the farewell names the shop.
@@ -97,18 +96,13 @@ def find_header(lines: list[str], confs: list[float] | None = None) -> Header:
 
 
 def closing_name(lines: list[str]) -> str:
-    """The shop named in the farewell: "Thank you for shopping at FUYI MINI / MARKET"."""
-    for index, line in enumerate(lines):
+    """The shop named in the farewell ("Thank you for shopping at ..."), for logo receipts."""
+    for line in lines:
         match = CLOSING_RE.search(line)
-        if not match:
-            continue
-        name = match["name"].strip(" .!,;:*")
-        following = lines[index + 1].strip(" .!,;:*") if index + 1 < len(lines) else ""
-        if name.isupper() and re.fullmatch(r"[A-Z&' ]{3,20}", following):
-            # The name ran on to the next line.
-            name = f"{name} {following}"
-        if sum(ch.isalpha() for ch in name) >= 3 and name.upper() not in ("US", "OUR STORE"):
-            return name
+        if match:
+            name = match["name"].strip(" .!,;:*")
+            if sum(ch.isalpha() for ch in name) >= 3:
+                return name
     return ""
 
 
@@ -192,15 +186,16 @@ def _name_end(top: list[str], index: int) -> int:
 
 
 def clean_company(name: str) -> str:
-    """Trim OCR debris around a company name and restore its legal suffix.
-
-    "Ihe" is Tesseract's most common misreading of "The" (a capital T whose bar faded).
-    """
+    """Trim OCR debris around a company name and restore its legal suffix."""
+    # A legal suffix OCR joined to the word before it: "INTERNATIONAL-SDN BHD".
+    name = re.sub(r"(?<=\w)[-_](?=S[DO0]N\b)", " ", name)
     name = re.sub(r"\bS[DO0]N\b(\.?),?\s?B[HN]D\b", r"SDN\1 BHD", name)
-    name = re.sub(r"\b[Il]he\b", "The", name)
+    name = CAPITAL_I_FOR_L_RE.sub("l", name)
     name = REGISTRATION_SUFFIX_RE.sub("", name)
     suffix = ([None] + list(COMPANY_SUFFIX_RE.finditer(name)))[-1]
-    if suffix and not re.search(r"[A-Za-z]{2}|\(", name[suffix.end() :]):
+    rest = name[suffix.end() :] if suffix else ""
+    if suffix and (not re.search(r"[A-Za-z]{2}|\(", rest) or ADDRESS_WORDS_RE.search(rest.strip())):
+        # What follows the suffix is debris, or the address read on the same row.
         name = name[: suffix.end()]
     name = " ".join(_trim_debris(name.split()))
     name = re.sub(r"\s+([,)])", r"\1", name)
@@ -228,7 +223,7 @@ def _trim_debris(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _find_address(lines: list[str], start: int) -> tuple[str, float]:
+def _find_address(lines: list[str], start: int, locale: Locale) -> tuple[str, float]:
     """Lines after the merchant up to the phone, tax or date line."""
     parts: list[str] = []
     skipped = 0
@@ -248,25 +243,12 @@ def _find_address(lines: list[str], start: int) -> tuple[str, float]:
             skipped += 1
             continue
         parts.append(_trim_line(line))
-        if len(parts) >= 6 or _ends_address(parts):
+        if len(parts) >= 6:
             break
-    address = clean_address(" ".join(parts))
+    address = clean_address(" ".join(parts), locale)
     if not address:
         return "", 0.0
     return address, 0.8 if POSTCODE_RE.search(address) else 0.5
-
-
-def _ends_address(parts: list[str]) -> bool:
-    """An address ends at a full stop or a branch in brackets after its postcode line.
-
-    "JOHOR." or "(TESCO PUTRA NILAI)" close it; what follows is the first line of the
-    receipt's body, often a smudge OCR reads as letters. The postcode line's own point
-    ("81700 PASIR GUDANG.") is more often a comma the scan lost, so it does not count.
-    """
-    if not POSTCODE_RE.search(" ".join(parts[:-1])):
-        return False
-    last = parts[-1].rstrip()
-    return last.endswith(".") or (last.startswith("(") and last.endswith(")"))
 
 
 def _trim_line(line: str) -> str:
@@ -284,7 +266,7 @@ def _is_address_noise(line: str) -> bool:
     return letters < 3 or line == line.lower() or bool(NOTICE_RE.search(line))
 
 
-def clean_address(address: str) -> str:
+def clean_address(address: str, locale: Locale = NO_LOCALE) -> str:
     """Join the address lines, dropping stray marks that OCR reads from smudges.
 
     A comma or point set apart by OCR ("BALAKONG ,") belongs to the word before it, and
@@ -298,10 +280,7 @@ def clean_address(address: str) -> str:
             tokens.append(token)
     address = " ".join(tokens)
     address = re.sub(r"\s+([,.])", r"\1", address)
-    address = SEPARATOR_POINT_RE.sub(",", address)
-    # A colon between digits is a slash that lost its ends: "JALAN TAMPOI 7:4".
-    address = re.sub(r"(?<=\d):(?=\d)", "/", address)
-    address = repair_postcode(restore_address_words(address))
+    address = locale.repair_address(address)
     return address.strip(" ;:|'\"-_~*=")
 
 

@@ -1,7 +1,7 @@
 """Finding the date of a receipt in the many ways receipts print it.
 
 Numeric dates are ambiguous ("03/04/2018"); a part above 12 settles the order, and
-otherwise the currency decides: US dollars mean month first, everything else day first.
+otherwise the locale decides: month first in the US, day first everywhere else.
 """
 
 import datetime
@@ -29,7 +29,6 @@ MONTH_NAME_DAY = re.compile(
 )
 TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:AM|PM)?\b", re.IGNORECASE)
 DATE_LABEL_RE = re.compile(r"\bDATE\b|\bTARIKH\b|\bDATED\b|\bD[A4]T[E3]\s*:", re.IGNORECASE)
-MONTH_FIRST_CURRENCIES = {"USD"}
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2040
 # Digits OCR commonly mistakes for others on receipts, most likely first.
 DIGIT_CONFUSIONS = {"7": "12", "1": "7", "0": "86", "8": "036", "6": "085", "3": "8", "5": "6"}
@@ -39,11 +38,11 @@ DIGIT_CONFUSIONS = {"7": "12", "1": "7", "0": "86", "8": "036", "6": "085", "3":
 class FoundDate:
     value: datetime.date
     conf: float
+    index: int  # the line it was read on
 
 
-def find_date(lines: list[str], currency: str = "") -> FoundDate | None:
+def find_date(lines: list[str], month_first: bool = False) -> FoundDate | None:
     """The receipt's date: the first date on a line labelled DATE, else the first date."""
-    month_first = currency in MONTH_FIRST_CURRENCIES
     candidates = []
     for index, line in enumerate(lines):
         for value, certain in dates_in_line(line, month_first=month_first):
@@ -51,12 +50,12 @@ def find_date(lines: list[str], currency: str = "") -> FoundDate | None:
             # The transaction date is usually printed with the time of sale.
             timed = bool(TIME_RE.search(line))
             score = 2 * labelled + certain + timed - index * 0.01
-            candidates.append((score, value, labelled, certain))
+            candidates.append((score, value, labelled, certain, index))
     if not candidates:
         return None
-    score, value, labelled, certain = max(candidates, key=lambda c: c[0])
+    score, value, labelled, certain, index = max(candidates, key=lambda c: c[0])
     conf = 0.6 + (0.2 if labelled else 0) + (0.15 if certain else 0)
-    return FoundDate(value, round(conf, 2))
+    return FoundDate(value, round(conf, 2), index)
 
 
 def dates_in_line(line: str, *, month_first: bool = False) -> list[tuple[datetime.date, bool]]:
