@@ -27,8 +27,9 @@ fi
 ADMIN_PASSWORD="$(cat "$run_dir/admin-password")" $python manage.py ensure_admin admin
 token="$($python manage.py drf_create_token admin | awk '{print $3}')"
 
-# Metrics files of the previous run's processes: counts start again from zero.
-rm -rf "${PROMETHEUS_MULTIPROC_DIR:-.run/metrics}"
+# Metrics files of the previous run's processes: counts start again from zero. A directory
+# named in PROMETHEUS_MULTIPROC_DIR may be shared with processes started elsewhere: left alone.
+[ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ] || rm -rf .run/metrics
 # TERM (kill, a supervisor, docker stop) or Ctrl+C stops everything started here. Workers take
 # TERM as a warm shutdown: each finishes the receipt it is reading, then exits, so the stop
 # waits for them. Everything runs in the background, because bash runs a trap only once the
