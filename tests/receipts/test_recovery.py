@@ -103,8 +103,11 @@ def test_lost_database_connection_is_retried(user, worker_processes, run_worker)
 
     receipt.refresh_from_db()
     assert receipt.status == Receipt.Status.COMPLETED
-    assert receipt.attempts == 2
-    assert receipt.logs.filter(event="retry_scheduled").exists()
+    # Cut while reading, the attempt is given back and retried; cut just after the claim was
+    # committed, the attempt goes on with a fresh connection. Either way the receipt is read once.
+    retries = receipt.logs.filter(event="retry_scheduled").count()
+    assert retries <= 1
+    assert receipt.attempts == 1 + retries
     assert_all_completed_once(batch, 1)
 
 
