@@ -151,7 +151,7 @@ def test_every_page_of_a_tiff_is_held_to_the_pixel_limit(user, transactional_db,
 
     assert receipt.status == Receipt.Status.FAILED
     assert receipt.error == "Page 2 of this image is 1000×900 pixels; the limit is 200,000 pixels."
-    assert receipt.logs.get(event="failed").details["kind"] == "unreadable"
+    assert receipt.logs.get(event="failed").details["kind"] == Receipt.ErrorKind.OVER_LIMIT
 
 
 def test_a_tiff_with_more_pages_than_a_pdf_may_have_is_refused(user, transactional_db, settings):
@@ -184,4 +184,4 @@ def test_a_decoder_bomb_in_the_worker_fails_as_too_many_pixels(user, transaction
     receipt.refresh_from_db()
     assert receipt.status == Receipt.Status.FAILED
     assert receipt.error == "This image has too many pixels to be read safely."
-    assert receipt.error_kind == Receipt.ErrorKind.UNREADABLE
+    assert receipt.error_kind == Receipt.ErrorKind.OVER_LIMIT
