@@ -151,7 +151,7 @@ def test_every_page_of_a_tiff_is_held_to_the_pixel_limit(user, transactional_db,
 
     assert receipt.status == Receipt.Status.FAILED
     assert receipt.error == "Page 2 of this image is 1000×900 pixels; the limit is 200,000 pixels."
-    assert receipt.logs.get(event="failed").details["kind"] == "over_limit"
+    assert receipt.logs.get(event="failed").details["kind"] == Receipt.ErrorKind.OVER_LIMIT
 
 
 def test_a_tiff_with_more_pages_than_a_pdf_may_have_is_refused(user, transactional_db, settings):
