@@ -213,6 +213,9 @@ class BatchExport(APIView):
     )
     def get(self, request, pk):
         batch = generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk)
+        if request.query_params.get("format") == "":
+            # DRF reads a blank format as none given; the schema allows only json or csv.
+            return api_error("format must be json or csv, or left out for JSON.", "invalid_format", 400)
         response = Response(export.receipt_rows(batch))
         extension = request.accepted_renderer.format
         response["Content-Disposition"] = f'attachment; filename="{export.export_filename(batch, extension)}"'

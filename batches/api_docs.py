@@ -42,5 +42,6 @@ BATCH_FILES_RESPONSES = {
 EXPORT_RESPONSES = {
     (200, "application/json"): OpenApiResponse(ExportRowSerializer(many=True), description="The rows."),
     (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The rows as CSV, with a header row."),
+    400: OpenApiResponse(description="A blank `format` (`invalid_format`)."),
     404: OpenApiResponse(description="No such batch of yours, or an unknown format."),
 }

@@ -20,6 +20,15 @@ def finished_batch(user):
     return batch
 
 
+def test_a_blank_export_format_is_refused_with_the_choices(api_client, user, db):
+    batch = finished_batch(user)
+
+    response = api_client.get(f"/api/batches/{batch.id}/export?format=")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "format must be json or csv, or left out for JSON.", "code": "invalid_format"}
+
+
 def test_api_export_as_csv_has_a_header_and_one_row_per_receipt(api_client, user, db):
     batch = finished_batch(user)
 
