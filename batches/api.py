@@ -34,12 +34,12 @@ from batches.services import (
     create_batch,
     delete_batch,
 )
-from idempotency.replay import idempotent
 from receipts.limits import TooManyPending
 from receipts.models import Receipt
 from receipts.serializers import ReceiptSerializer
 from receipts_site.api_errors import api_error
 from receipts_site.filters import StrictFilterSet
+from receipts_site.idempotency.replay import idempotent
 from receipts_site.throttling import FileUploadRateThrottle, UploadRateThrottle
 
 

@@ -7,7 +7,6 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from idempotency.replay import idempotent
 from receipts.failures import failure_of
 from receipts.jobs import retry_receipts
 from receipts.limits import TooManyPending
@@ -16,6 +15,7 @@ from receipts.serializers import ReceiptSerializer
 from receipts.services import delete_receipts
 from receipts_site.api_errors import api_error
 from receipts_site.filters import StrictFilterSet
+from receipts_site.idempotency.replay import idempotent
 from receipts_site.throttling import RetryRateThrottle
 
 NOT_YOURS = OpenApiResponse(description="No such receipt of yours (code `not_found`).")

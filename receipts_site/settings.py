@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "receipts",
     "batches",
     "batches.webhooks",
-    "idempotency",
+    "receipts_site.idempotency",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}" scripts/services.sh --postgres
-exec .venv/bin/python -m loadtest "$@"
+exec .venv/bin/python -m bench.loadtest "$@"

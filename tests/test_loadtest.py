@@ -8,8 +8,8 @@ import psycopg
 from django.conf import settings
 from PIL import Image
 
-from loadtest.files import tagged
-from loadtest.report import percentile
+from bench.loadtest.files import tagged
+from bench.loadtest.report import percentile
 from tests.conftest import PROJECT_DIR
 from tests.receipt_images import image_bytes, receipt_lines, render_lines
 
@@ -48,7 +48,7 @@ def test_a_small_load_test_runs_and_finds_nothing_wrong(tmp_path):
     db = settings.DATABASES["default"]
     name = f"{db['NAME']}_loadtest"
     command = [
-        sys.executable, "-m", "loadtest", "--batches", "3", "--files", "2", "--users", "2", "--workers", "2",
+        sys.executable, "-m", "bench.loadtest", "--batches", "3", "--files", "2", "--users", "2", "--workers", "2",
         "--fairness-big", "3", "--fairness-small", "2", "--pool", "4",
         "--database-url", f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}",
     ]  # fmt: skip

@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 from batches.webhooks.models import Attempt, Delivery, Endpoint
 from batches.webhooks.serializers import DeliverySerializer, EndpointSerializer
 from batches.webhooks.services import register_endpoint, resend
-from idempotency.replay import idempotent
 from receipts_site.api_errors import api_error
+from receipts_site.idempotency.replay import idempotent
 
 
 def own_deliveries(user):

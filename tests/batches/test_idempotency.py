@@ -3,8 +3,8 @@
 import os
 
 from batches.models import Batch
-from idempotency.models import IdempotencyKey
 from receipts.models import Receipt
+from receipts_site.idempotency.models import IdempotencyKey
 from tests.conftest import upload
 from tests.receipt_images import receipt_png
 

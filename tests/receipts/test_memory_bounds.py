@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from loadtest.memory import photo
+from bench.loadtest.memory import photo
 from tests.conftest import PROJECT_DIR
 from tests.receipt_images import receipt_lines, render_lines
 

@@ -14,7 +14,7 @@ import psycopg
 import redis
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/receipts_loadtest"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:

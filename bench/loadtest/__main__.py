@@ -1,4 +1,4 @@
-"""python -m loadtest (scripts/loadtest.sh): run the load test and print what it measured."""
+"""python -m bench.loadtest (scripts/loadtest.sh): run the load test and print what it measured."""
 
 import argparse
 import os
@@ -12,10 +12,10 @@ from pathlib import Path
 import django
 import redis
 
-from loadtest import report
-from loadtest.files import ReceiptPool, engine_speed
-from loadtest.monitor import MemorySampler, QueueSampler
-from loadtest.stack import DEFAULT_DATABASE_URL, Stack
+from bench.loadtest import report
+from bench.loadtest.files import ReceiptPool, engine_speed
+from bench.loadtest.monitor import MemorySampler, QueueSampler
+from bench.loadtest.stack import DEFAULT_DATABASE_URL, Stack
 
 
 def parse_args(argv):
@@ -66,7 +66,7 @@ def main(argv=None):
 
 
 def run(args, stack, folder):
-    from loadtest import checks
+    from bench.loadtest import checks
 
     pool = ReceiptPool(folder / "pool", args.pool)
     memory = MemorySampler(stack.pids("web"), stack.pids("worker"))
@@ -100,7 +100,7 @@ def measure_engine(args, pool):
 
 
 def concurrent_load(args, stack, pool):
-    from loadtest import checks, phases
+    from bench.loadtest import checks, phases
 
     accounts = checks.make_accounts("load", args.users)
     queue = redis.Redis.from_url(stack.redis_url)
@@ -119,7 +119,7 @@ def concurrent_load(args, stack, pool):
 def fairness(args, stack, pool):
     from django.conf import settings
 
-    from loadtest import checks, phases
+    from bench.loadtest import checks, phases
 
     big, small = checks.make_accounts("fairness", 2)
     alone, behind, _ = phases.fairness(

@@ -1,6 +1,6 @@
 """Peak memory of one worker reading the largest inputs the upload checks accept.
 
-    .venv/bin/python -m loadtest.memory [--database-url postgres://...]
+    .venv/bin/python -m bench.loadtest.memory [--database-url postgres://...]
 
 Starts the same stack as the load test with one worker, uploads each file alone through the
 API and samples the worker (its job process and Tesseract included) while it reads it:
@@ -23,10 +23,10 @@ import redis
 from PIL import Image
 from rq import Worker
 
+from bench.loadtest.client import Connection, Record, upload_batch
+from bench.loadtest.monitor import MemorySampler
+from bench.loadtest.stack import DEFAULT_DATABASE_URL, Stack, wait_until
 from bench.synthetic import make_synthetic_set
-from loadtest.client import Connection, Record, upload_batch
-from loadtest.monitor import MemorySampler
-from loadtest.stack import DEFAULT_DATABASE_URL, Stack, wait_until
 
 MAX_PIXELS = 60_000_000
 MAX_PAGES = 20
@@ -85,7 +85,7 @@ def encode(image, fmt, **options) -> bytes:
 
 def measure(stack, account, upload, deadline_seconds=1800):
     """(peak RSS, peak PSS in KiB, seconds, final status) of the worker reading one upload."""
-    from loadtest import checks
+    from bench.loadtest import checks
 
     sampler = MemorySampler([], stack.pids("worker"), interval=0.05)
     sampler.start()
@@ -102,7 +102,7 @@ def measure(stack, account, upload, deadline_seconds=1800):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m loadtest.memory", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.loadtest.memory", description=__doc__)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL, help="database to (re)create for the run")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="receipts-memory-"))
@@ -110,7 +110,7 @@ def main(argv=None):
     stack = Stack(folder, args.database_url, 1, "")
     os.environ.update(stack.env)
     django.setup()
-    from loadtest import checks
+    from bench.loadtest import checks
 
     try:
         stack.start()

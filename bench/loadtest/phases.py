@@ -5,8 +5,8 @@ import math
 import threading
 import time
 
-from loadtest import checks
-from loadtest.client import BatchPoller, Connection, Record, upload_batch
+from bench.loadtest import checks
+from bench.loadtest.client import BatchPoller, Connection, Record, upload_batch
 
 
 def concurrent_batches(url, accounts, pool, batches: int, files_per_batch: int, deadline_seconds: float):

@@ -13,8 +13,8 @@ from django.utils import timezone
 from rest_framework import status
 from rest_framework.response import Response
 
-from idempotency.models import IdempotencyKey
 from receipts_site.api_errors import api_error
+from receipts_site.idempotency.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

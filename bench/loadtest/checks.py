@@ -12,8 +12,8 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from batches.models import Batch
-from loadtest.client import FINISHED as FINISHED_BATCH
-from loadtest.client import Account
+from bench.loadtest.client import FINISHED as FINISHED_BATCH
+from bench.loadtest.client import Account
 from receipts.models import ProcessingLog, Receipt
 
 FINAL = (Receipt.Status.COMPLETED, Receipt.Status.FAILED)
