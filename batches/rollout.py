@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from redis.exceptions import RedisError
 from waffle import get_waffle_flag_model
+from waffle.models import AbstractBaseFlag
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +60,14 @@ def batch_upload_enabled(user):
 
 
 def decision_from_database(flag, user):
-    """What waffle's is_active_for_user decides, read without the cache: None when undecided."""
-    if flag.everyone is not None:
-        return flag.everyone
-    if flag.authenticated or flag.superusers and user.is_superuser or flag.staff and user.is_staff:
-        return True
+    """What waffle's is_active_for_user decides, read without the cache: None when undecided.
+
+    waffle's base class decides everyone, authenticated, staff and superusers from the row
+    itself; only its listed users and groups go through the cache, so those are asked here.
+    """
+    decided = AbstractBaseFlag.is_active_for_user(flag, user)
+    if decided is not None:
+        return decided
     if flag.users.filter(pk=user.pk).exists() or flag.groups.filter(user=user).exists():
         return True
     return None

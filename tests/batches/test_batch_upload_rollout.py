@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from waffle.models import Flag
@@ -195,3 +196,20 @@ def test_upload_form_without_javascript_refuses_several_files_outside_the_rollou
     assert response.status_code == 400
     assert "is not available on your account yet" in response.content.decode()
     assert Batch.objects.filter(user=user).count() == 0
+
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+def test_while_the_cache_is_down_the_flag_is_read_from_the_database(django_user_model, settings, transactional_db):
+    flag = set_rollout(0)
+    listed = make_user(django_user_model, "listed")
+    flag.users.add(listed)
+    outside = make_user(django_user_model, "outside")
+    dead_cache = {"default": {**settings.CACHES["default"], "LOCATION": DEAD_REDIS}}
+
+    with override_settings(CACHES=dead_cache):
+        assert batch_upload_enabled(listed) is True
+        assert batch_upload_enabled(outside) is False
+        Flag.objects.filter(pk=flag.pk).update(everyone=True)  # the row is the truth, not the cache
+        assert batch_upload_enabled(outside) is True
