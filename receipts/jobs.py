@@ -213,11 +213,15 @@ def running_job_ids():
 
 
 def has_live_job(receipt):
-    if not receipt.job_id:
+    return job_is_live(receipt.job_id, get_queue().connection)
+
+
+def job_is_live(job_id, redis_connection):
+    """True while the job is queued, running or waiting in RQ for a retry; False once it is gone."""
+    if not job_id:
         return False
-    queue = get_queue()
     try:
-        job = Job.fetch(receipt.job_id, connection=queue.connection)
+        job = Job.fetch(job_id, connection=redis_connection)
     except NoSuchJobError:
         return False
     return job.get_status(refresh=False) in LIVE_JOB_STATUSES

@@ -11,12 +11,10 @@ import django_rq
 from django.conf import settings
 from redis.exceptions import RedisError
 from rq import Retry, get_current_job
-from rq.exceptions import NoSuchJobError
-from rq.job import Job
 
 from batches.webhooks import sending
 from batches.webhooks.models import Delivery
-from receipts.jobs import LIVE_JOB_STATUSES
+from receipts.jobs import job_is_live
 from receipts_site import metrics
 
 logger = logging.getLogger(__name__)
@@ -51,13 +49,9 @@ def enqueue_delivery(delivery):
 
 def on_its_way(delivery):
     """True while the delivery's job is queued, running or waiting for its next attempt."""
-    if delivery.status != Delivery.Status.PENDING or not delivery.job_id:
+    if delivery.status != Delivery.Status.PENDING:
         return False
-    try:
-        job = Job.fetch(delivery.job_id, connection=django_rq.get_connection(QUEUE_NAME))
-    except NoSuchJobError:
-        return False
-    return job.get_status(refresh=False) in LIVE_JOB_STATUSES
+    return job_is_live(delivery.job_id, django_rq.get_connection(QUEUE_NAME))
 
 
 def deliver(delivery_id):
