@@ -18,7 +18,7 @@ from rq import Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
-from tests.conftest import PROJECT_DIR, manage_command, wait_for, worker_environment
+from tests.conftest import PROJECT_DIR, horses, manage_command, signal_groups, wait_for, worker_environment
 
 CHAOS_APPLICATION_NAME = f"receipts-chaos-{os.getpid()}"
 # Shortened so the suite runs in minutes; production keeps the defaults.
@@ -156,31 +156,3 @@ class Cluster:
                 signal_groups(groups, signal.SIGCONT)
                 signal_groups(groups, signal.SIGKILL)
             process.wait()
-
-
-def signal_groups(groups, sig):
-    for group in groups:
-        try:
-            os.killpg(group, sig)
-        except ProcessLookupError:
-            pass
-
-
-def horses(worker_pid):
-    """The worker's work horses: RQ forks each into a process group of its own (its scheduler is not)."""
-    found = []
-    for pid in children(worker_pid):
-        try:
-            if os.getpgid(pid) == pid:
-                found.append(pid)
-        except ProcessLookupError:
-            pass
-    return found
-
-
-def children(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as listing:
-            return [int(child) for child in listing.read().split()]
-    except FileNotFoundError:
-        return []
