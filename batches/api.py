@@ -15,7 +15,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from batches import export
+from batches import export, polls
 from batches.api_docs import (
     BATCH_CREATE_RESPONSES,
     BATCH_DETAIL_RESPONSES,
@@ -136,8 +136,11 @@ class BatchDetail(generics.RetrieveDestroyAPIView):
 
     @extend_schema(responses=BATCH_DETAIL_RESPONSES)
     def get(self, request, pk):
+        memo = polls.Memo(pk)  # before the batch is read: see batches/polls.py
         batch = generics.get_object_or_404(Batch.objects.filter(user=request.user), pk=pk)
-        etag = f'"{batch.change_tag()}"'
+        tag = batch.change_tag()
+        memo.keep(batch, tag, polls.credential_of(request))
+        etag = polls.api_etag(tag)
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from batches import polls
 from batches.signals import batch_finished
 from receipts.models import Receipt, receipt_changed
 
@@ -138,6 +139,7 @@ class Batch(models.Model):
                 status=status, finished_at=finished_at
             )
         if updated:
+            polls.changed(self.pk)
             self.status, self.finished_at = status, finished_at
             if self.is_finished:
                 transaction.on_commit(partial(announce_finished, self.pk))

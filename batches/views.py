@@ -8,7 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from batches import export
+from batches import export, polls
 from batches.feedback import FeedbackForm
 from batches.forms import UploadForm
 from batches.models import Batch
@@ -27,16 +27,15 @@ from receipts_site.throttling import (
 )
 
 HTMX_STOP_POLLING = 286
-HTTP_NO_CONTENT = 204  # htmx leaves the page as it is
 
 
 def get_own_batch(user, batch_id):
     return get_object_or_404(Batch.objects.filter(user=user), pk=batch_id)
 
 
-def batch_context(batch):
+def batch_context(batch, change_tag=None):
     receipts = batch.receipts.order_by(*Receipt.BATCH_ORDER)
-    return {"batch": batch, "summary": summarize(receipts), "change_tag": batch.change_tag()}
+    return {"batch": batch, "summary": summarize(receipts), "change_tag": change_tag or batch.change_tag()}
 
 
 @login_required
@@ -72,12 +71,15 @@ def batch_list(request):
 def batch_detail(request, batch_id):
     """The batch page; its htmx poll sends the tag of what it shows and gets 204 while nothing
     changed (one small query, and the page, with the keyboard focus, stays as it is)."""
+    memo = polls.Memo(batch_id)  # before the batch is read: see batches/polls.py
     batch = get_own_batch(request.user, batch_id)
     if not request.htmx:
         return render(request, "batches/detail.html", {**batch_context(batch), "feedback_form": FeedbackForm()})
-    if not batch.is_finished and request.GET.get("since") == batch.change_tag():
-        return HttpResponse(status=HTTP_NO_CONTENT)
-    response = render(request, "batches/_progress.html", batch_context(batch))
+    tag = batch.change_tag()
+    memo.keep(batch, tag, polls.credential_of(request))
+    if not batch.is_finished and request.GET.get("since") == tag:
+        return HttpResponse(status=polls.HTTP_NO_CONTENT)
+    response = render(request, "batches/_progress.html", batch_context(batch, tag))
     if batch.is_finished:
         response.status_code = HTMX_STOP_POLLING
     return response

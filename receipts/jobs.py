@@ -14,7 +14,7 @@ import django_rq
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, close_old_connections, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
@@ -44,8 +44,9 @@ def retry_policy():
     return Retry(max=len(intervals), interval=intervals) if intervals else None
 
 
-def enqueue_receipts(receipts):
-    """Put one job per receipt on the queue in a single Redis round trip.
+def enqueue_receipts(receipts, at_front=False):
+    """Put one job per receipt on the queue in a single Redis round trip, at its end or, with
+    `at_front`, at its head (the first receipt first either way).
 
     Returns False, after logging on each receipt, when Redis cannot be reached: the receipts
     stay queued in the database and the sweep enqueues them once Redis is back.
@@ -66,9 +67,12 @@ def enqueue_receipts(receipts):
             description=f"Receipt {receipt.original_filename}",
             failure_ttl=7 * 24 * 3600,
             result_ttl=3600,
+            at_front=at_front,
         )
         for receipt in receipts
     ]
+    if at_front:
+        jobs.reverse()  # each goes in at the head: the last one in is the first one out
     try:
         with queue.connection.pipeline() as pipe:
             queue.enqueue_many(jobs, pipeline=pipe)
@@ -94,9 +98,11 @@ def dispatch(user_ids):
     """Top each user's jobs in RQ's queue up to RECEIPT_DISPATCH_PER_USER, oldest receipts first.
 
     Fair hand-out (docs/scheduling.md): one user's long batch holds at most that many places in
-    the first-in, first-out queue, so another user's receipts queue behind a few of its jobs,
-    not all of them. Called after an upload or retry, by a worker once its receipt is done, and
-    by the sweep. A user's dispatch holds their row lock, so two never hand out the same room.
+    the queue, so another user's receipts queue behind a few of its jobs, not all of them; and a
+    user with no more than RECEIPT_EXPRESS_RECEIPTS unfinished receipts has them put at the head
+    of the queue, so a few receipts are read in seconds even while the workers are busy with
+    others' long batches. Called after an upload or retry, by a worker once its receipt is done,
+    and by the sweep. A user's dispatch holds their row lock, so two never hand out the same room.
     Returns how many jobs were enqueued, or None when Redis did not answer (the receipts wait in
     the database for the sweep).
     """
@@ -105,12 +111,16 @@ def dispatch(user_ids):
         with transaction.atomic():
             get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk").first()
             mine = Receipt.objects.filter(user_id=user_id)
-            room = settings.RECEIPT_DISPATCH_PER_USER - mine.filter(HANDED_OUT).count()
+            counts = mine.aggregate(
+                handed_out=Count("pk", filter=HANDED_OUT),
+                unfinished=Count("pk", filter=Q(status__in=Receipt.PENDING_STATUSES)),
+            )
+            room = settings.RECEIPT_DISPATCH_PER_USER - counts["handed_out"]
             if room <= 0:
                 continue
             waiting = mine.filter(status=Receipt.Status.QUEUED, enqueued_at__isnull=True)
             chosen = list(waiting.order_by("created_at", "position")[:room])
-            if not enqueue_receipts(chosen):
+            if not enqueue_receipts(chosen, at_front=counts["unfinished"] <= settings.RECEIPT_EXPRESS_RECEIPTS):
                 return None
             enqueued += len(chosen)
     return enqueued

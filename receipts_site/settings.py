@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "batches.polls.UnchangedPollMiddleware",  # before sessions and auth: see batches/polls.py
     "batches.request_limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -200,6 +201,9 @@ RECEIPT_STUCK_AFTER = env_int("RECEIPT_STUCK_AFTER", RECEIPT_JOB_TIMEOUT + 60)
 # out as theirs finish, so one user's long batch cannot hold everyone else's (docs/scheduling.md).
 # At least the number of worker processes, so a user alone still keeps every worker busy.
 RECEIPT_DISPATCH_PER_USER = env_int("RECEIPT_DISPATCH_PER_USER", max(4, os.cpu_count() or 1))
+# A user with no more unfinished receipts than this has their jobs put at the head of the queue
+# rather than its end, so a few receipts are read at once however long others' batches are.
+RECEIPT_EXPRESS_RECEIPTS = env_int("RECEIPT_EXPRESS_RECEIPTS", 10)
 # Attempts one receipt may make (crashed readers and errors alike) before it fails for good.
 RECEIPT_MAX_ATTEMPTS = env_int("RECEIPT_MAX_ATTEMPTS", 3)
 # The sweep leaves receipts queued this recently alone: their job may still be on its way.

@@ -1,11 +1,14 @@
 """HTTP side of the load: uploads, and polls the way the batch page and an API script do.
 
-Each thread keeps one keep-alive connection, as a browser tab would, and sends the ETag it
-last got back (If-None-Match), as a browser does for a page it has cached.
+Each thread keeps one keep-alive connection, as a browser tab would. The API poll sends the ETag
+it last got back (If-None-Match), as a script following the API docs does; the page poll asks
+for the URL in the partial's `hx-get` (which carries the tag of what it shows), as htmx does.
 """
 
+import html
 import http.client
 import json
+import re
 import secrets
 import threading
 import time
@@ -15,6 +18,7 @@ from urllib.parse import urlsplit
 
 FINISHED = {"completed", "completed_with_errors"}
 HTMX_STOP_POLLING = 286
+HX_GET = re.compile(r'id="batch-progress"[^>]*?hx-get="([^"]+)"')
 TIMEOUT = 60
 
 
@@ -109,7 +113,8 @@ class BatchPoller:
         self.account = account
         self.batch_id = batch_id
         self.interval = interval
-        self.etags: dict[str, str] = {}
+        self.etag = None
+        self.page_url = f"/batches/{batch_id}/"  # then the partial's own hx-get
         self.api_done = self.page_done = False
 
     def run(self, deadline: float) -> bool:
@@ -122,21 +127,22 @@ class BatchPoller:
             time.sleep(max(0.0, self.interval - (time.monotonic() - started)))
         return self.api_done and self.page_done
 
-    def _get(self, kind, path, headers):
-        if path in self.etags:
-            headers = {**headers, "If-None-Match": self.etags[path]}
-        answer = self.connection.request(kind, "GET", path, headers=headers)
-        if answer is not None and answer[1].getheader("ETag"):
-            self.etags[path] = answer[1].getheader("ETag")
-        return answer
-
     def _poll_api(self):
-        answer = self._get(
-            "poll: API", f"/api/batches/{self.batch_id}", {"Authorization": f"Token {self.account.token}"}
-        )
-        return answer is not None and answer[0] == 200 and json.loads(answer[2])["status"] in FINISHED
+        headers = {"Authorization": f"Token {self.account.token}"}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        answer = self.connection.request("poll: API", "GET", f"/api/batches/{self.batch_id}", headers=headers)
+        if answer is None or answer[0] != 200:
+            return False
+        self.etag = answer[1].getheader("ETag") or self.etag
+        return json.loads(answer[2])["status"] in FINISHED
 
     def _poll_page(self):
         headers = {"Cookie": f"sessionid={self.account.session_cookie}", "HX-Request": "true"}
-        answer = self._get("poll: batch page", f"/batches/{self.batch_id}/", headers)
-        return answer is not None and answer[0] == HTMX_STOP_POLLING
+        answer = self.connection.request("poll: batch page", "GET", self.page_url, headers=headers)
+        if answer is None:
+            return False
+        if answer[0] == 200:
+            found = HX_GET.search(answer[2].decode())
+            self.page_url = html.unescape(found.group(1)) if found else self.page_url
+        return answer[0] == HTMX_STOP_POLLING

@@ -35,8 +35,8 @@ def print_outcome(outcome, engine_speed, workers):
         print(f"  {line}")
     ratio = outcome.throughput / engine_speed if engine_speed else float("nan")
     print(
-        f"Throughput: {outcome.throughput:.2f} receipts/s over {outcome.seconds:.0f} s; plain Tesseract on the same "
-        f"files with {workers} processes (mean of before and after): {engine_speed:.2f} files/s; ratio {ratio:.2f}"
+        f"Throughput: {outcome.throughput:.2f} receipts/s over {outcome.seconds:.0f} s; the OCR engines alone on the "
+        f"same files with {workers} processes (mean of before and after): {engine_speed:.2f} files/s; ratio {ratio:.2f}"
     )
 
 

@@ -57,3 +57,34 @@ def test_the_sweep_hands_out_no_more_than_the_share_after_redis_lost_its_data(us
     assert requeue_lost_receipts() == 0  # their new jobs are in Redis; the others wait their turn
     assert django_rq.get_queue("receipts").count == PER_USER
     assert batch.receipts.filter(enqueued_at__isnull=True).count() == 6 - PER_USER
+
+
+def test_a_user_with_few_receipts_unfinished_goes_to_the_head_of_the_queue(
+    user, other_user, transactional_db, settings
+):
+    settings.RECEIPT_DISPATCH_PER_USER = 3
+    settings.RECEIPT_EXPRESS_RECEIPTS = 5
+    settings.RECEIPT_MAX_FILES_PER_BATCH = 20
+    create_batch(user, receipts_of(user, 20, "long"))
+    create_batch(other_user, receipts_of(other_user, 4, "short"))
+
+    queued = [Receipt.objects.get(job_id=job_id) for job_id in django_rq.get_queue("receipts").job_ids]
+
+    assert [receipt.original_filename for receipt in queued] == [
+        "short-0.png", "short-1.png", "short-2.png", "long-0.png", "long-1.png", "long-2.png",
+    ]  # fmt: skip
+
+
+def test_a_user_with_many_receipts_unfinished_waits_at_the_end_of_the_queue(
+    user, other_user, transactional_db, settings
+):
+    settings.RECEIPT_DISPATCH_PER_USER = 2
+    settings.RECEIPT_EXPRESS_RECEIPTS = 5
+    create_batch(user, receipts_of(user, 3, "first"))
+    create_batch(other_user, receipts_of(other_user, 6, "second"))
+
+    queued = [Receipt.objects.get(job_id=job_id) for job_id in django_rq.get_queue("receipts").job_ids]
+
+    assert [receipt.original_filename for receipt in queued] == [
+        "first-0.png", "first-1.png", "second-0.png", "second-1.png",
+    ]  # fmt: skip
