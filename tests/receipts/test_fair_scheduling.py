@@ -59,6 +59,11 @@ def test_the_sweep_hands_out_no_more_than_the_share_after_redis_lost_its_data(us
     assert batch.receipts.filter(enqueued_at__isnull=True).count() == 6 - PER_USER
 
 
+def queued_in_order():
+    """The files whose jobs wait in RQ's queue, from its head."""
+    return [Receipt.objects.get(job_id=job_id).original_filename for job_id in django_rq.get_queue("receipts").job_ids]
+
+
 def test_a_user_with_few_receipts_unfinished_goes_to_the_head_of_the_queue(
     user, other_user, transactional_db, settings
 ):
@@ -68,9 +73,7 @@ def test_a_user_with_few_receipts_unfinished_goes_to_the_head_of_the_queue(
     create_batch(user, receipts_of(user, 20, "long"))
     create_batch(other_user, receipts_of(other_user, 4, "short"))
 
-    queued = [Receipt.objects.get(job_id=job_id) for job_id in django_rq.get_queue("receipts").job_ids]
-
-    assert [receipt.original_filename for receipt in queued] == [
+    assert queued_in_order() == [
         "short-0.png", "short-1.png", "short-2.png", "long-0.png", "long-1.png", "long-2.png",
     ]  # fmt: skip
 
@@ -83,8 +86,6 @@ def test_a_user_with_many_receipts_unfinished_waits_at_the_end_of_the_queue(
     create_batch(user, receipts_of(user, 3, "first"))
     create_batch(other_user, receipts_of(other_user, 6, "second"))
 
-    queued = [Receipt.objects.get(job_id=job_id) for job_id in django_rq.get_queue("receipts").job_ids]
-
-    assert [receipt.original_filename for receipt in queued] == [
+    assert queued_in_order() == [
         "first-0.png", "first-1.png", "second-0.png", "second-1.png",
     ]  # fmt: skip
