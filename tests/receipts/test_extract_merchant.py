@@ -152,3 +152,21 @@ def test_the_address_stops_at_document_words_ocr_ran_together():
     assert extract_fields_from_text(text).address == "8, Jalan Kenanga 3/2, 81300 Skudai, Johor"
     text = "SUTERA PACKAGING SDN BHD\n8, Jalan Kenanga 3/2,\n81300 Skudai, Johor\nDocument No TD0042\n"
     assert extract_fields_from_text(text).address == "8, Jalan Kenanga 3/2, 81300 Skudai, Johor"
+
+
+def test_a_tax_number_between_the_name_and_the_address_is_passed_over():
+    text = "CEMARA TAP\nOwned by Cemara Foods S/B\n(246813-W)\nGST No : 000123456789\n"
+    text += "Plaza Cemara, Lot 3, Block B\nNo 2, Jalan Cemara 9/1,\nBandar Cemara, 52000 KL\nTEL: 03-1\n"
+    assert extract_fields_from_text(text).address == (
+        "Plaza Cemara, Lot 3, Block B No 2, Jalan Cemara 9/1, Bandar Cemara, 52000 KL"
+    )
+
+
+def test_what_follows_a_tax_number_is_no_address_unless_it_looks_like_one():
+    text = "CEMARA TAP\nGST No : 000123456789\nQty Item Price\n2 Teh Tarik 5.00\nTOTAL 5.00\n"
+    assert extract_fields_from_text(text).address == ""
+
+
+def test_an_address_on_a_jl_street_starts_where_the_name_was_not_read():
+    text = "K2-40, JL MERANTI UTAMA\n80300 JOHOR BAHRU\nJOHOR\nH/P:012-3456789\nTOTAL 5.00\n"
+    assert extract_fields_from_text(text).address == "K2-40, JL MERANTI UTAMA 80300 JOHOR BAHRU JOHOR"

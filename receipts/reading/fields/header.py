@@ -27,7 +27,7 @@ NOTICE_RE = re.compile(r"\bFORMERLY\b|\bLICEN[SC]EE\b|\bOWNED BY\b", re.IGNORECA
 MIN_LINE_CONF = 0.4
 # Words that mark a line as part of an address rather than a name.
 ADDRESS_WORDS_RE = re.compile(
-    r"^\W*(?:NO\b|LOT\b|\d)|\bJALAN\b|\bJLN\b|\bSTREET\b|\bROAD\b|\bFLOOR\b|\b\d{5}\b",
+    r"^\W*(?:NO\b|LOT\b|\d)|\bJALAN\b|\bJLN\b|\bJL\b|\bSTREET\b|\bROAD\b|\bFLOOR\b|\b\d{5}\b",
     re.IGNORECASE,
 )
 # Lines that end the address block: phone, tax and document details ("TAXINVOICE" is two
@@ -47,6 +47,9 @@ REGISTRATION_RE = re.compile(
 # A registration number in brackets after the name: "AEON CO. (M) BHD (126926-H)".
 # Newer numbers carry a letter prefix: "(JM0123456-D)".
 REGISTRATION_SUFFIX_RE = re.compile(r"\s*\(\s*[A-Z]{0,3}\d{4,}\s?-?\s?[A-Z]?\s*\)\W*$", re.IGNORECASE)
+# A tax registration line ("GST ID: 0012...", "VAT No 123"): printed under the name, before
+# the address on some receipts and after it on others.
+TAX_ID_RE = re.compile(r"\b(?:GST|SST|VAT|TAX)\s*(?:REG(?:ISTRATION)?\.?\s*)?(?:NO|ID|NUMBER)\b", re.IGNORECASE)
 # A capital I between lower-case letters is OCR's reading of a lower-case l ("WorId").
 CAPITAL_I_FOR_L_RE = re.compile(r"(?<=[a-z])I(?=[a-z]|\b)")
 NOISE_WORDS_RE = re.compile(
@@ -224,12 +227,20 @@ def _trim_debris(tokens: list[str]) -> list[str]:
 
 
 def _find_address(lines: list[str], start: int, locale: Locale) -> tuple[str, float]:
-    """Lines after the merchant up to the phone, tax or date line."""
+    """Lines after the merchant up to the phone, tax or date line.
+
+    Registration numbers (company or tax) printed between the name and the address are
+    passed over; after a tax number, what follows is only an address if it looks like one.
+    """
     parts: list[str] = []
     skipped = 0
+    after_tax_id = False
     for line in lines[start : start + 8]:
         if ADDRESS_STOP_RE.search(line):
-            break
+            if parts or not TAX_ID_RE.search(line):
+                break
+            after_tax_id = True
+            continue
         if REGISTRATION_RE.search(line) or NOTICE_RE.search(line) or dates_in_line(line):
             if parts:
                 break
@@ -246,7 +257,7 @@ def _find_address(lines: list[str], start: int, locale: Locale) -> tuple[str, fl
         if len(parts) >= 6:
             break
     address = clean_address(" ".join(parts), locale)
-    if not address:
+    if not address or (after_tax_id and not (ADDRESS_WORDS_RE.search(address) and POSTCODE_RE.search(address))):
         return "", 0.0
     return address, 0.8 if POSTCODE_RE.search(address) else 0.5
 
