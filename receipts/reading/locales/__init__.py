@@ -27,10 +27,10 @@ class Locale:
 
 
 def _repair_malaysian_address(address: str) -> str:
-    from receipts.reading.locales.malaysia_postcodes import repair_postcode
+    from receipts.reading.locales.malaysia_postcodes import repair_postcode, repair_state_name
     from receipts.reading.locales.malaysia_words import restore_address_words
 
-    return repair_postcode(restore_address_words(address))
+    return repair_state_name(repair_postcode(restore_address_words(address)))
 
 
 def _signs(pattern: str) -> re.Pattern:
