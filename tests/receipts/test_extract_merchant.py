@@ -170,3 +170,12 @@ def test_what_follows_a_tax_number_is_no_address_unless_it_looks_like_one():
 def test_an_address_on_a_jl_street_starts_where_the_name_was_not_read():
     text = "K2-40, JL MERANTI UTAMA\n80300 JOHOR BAHRU\nJOHOR\nH/P:012-3456789\nTOTAL 5.00\n"
     assert extract_fields_from_text(text).address == "K2-40, JL MERANTI UTAMA 80300 JOHOR BAHRU JOHOR"
+
+
+def test_german_and_french_tax_lines_end_the_address():
+    assert extract_fields_from_text("BIRKEN MARKT GMBH\nLINDENSTRASSE 4\n50667 KOELN\nMWST 19,00 %\n").address == (
+        "LINDENSTRASSE 4 50667 KOELN"
+    )
+    assert extract_fields_from_text("EPICERIE DU PORT SARL\n3 RUE DES LILAS\n69001 LYON\nSIRET 12345\n").address == (
+        "3 RUE DES LILAS 69001 LYON"
+    )

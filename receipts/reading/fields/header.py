@@ -30,10 +30,11 @@ ADDRESS_WORDS_RE = re.compile(
     r"^\W*(?:NO\b|LOT\b|\d)|\bJALAN\b|\bJLN\b|\bJL\b|\bSTREET\b|\bROAD\b|\bFLOOR\b|\b\d{5}\b",
     re.IGNORECASE,
 )
-# Lines that end the address block: phone, tax and document details ("TAXINVOICE" is two
-# such words OCR ran together).
+# Lines that end the address block: phone, tax and document details, in the languages of
+# the locales ("MwSt", "TVA", "SIRET"; "TAXINVOICE" is two such words OCR ran together).
 ADDRESS_STOP_RE = re.compile(
     r"\b0\d{1,2}\s?-\s?\d{3,4}\s?\d{3,4}\b|\bTEL\b|\bTEL\s*[:.]|\bPHONE\b|\bFAX\b|\bH/?P\b|\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|"
+    r"\bMWST\b|\bUST\b|\bSTEUER|\bTVA\b|\bSIRE[NT]\b|"
     r"\bINVOICE\b|TAX\s*INVOICE|\bRECEIPT\b|\bDATE\b|\bCASHIER\b|@|\bWWW\.|\.COM\b|\bEMAIL\b|\bMOBILE\b|"
     r"\bBILL\b|\bDOC(?:UMENT)?\b|\bORDER\b|\bTABLE\b|\bSALES\b|\bOPEN\b|\bCASH\b",
     re.IGNORECASE,
