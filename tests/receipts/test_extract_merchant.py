@@ -172,6 +172,11 @@ def test_an_address_on_a_jl_street_starts_where_the_name_was_not_read():
     assert extract_fields_from_text(text).address == "K2-40, JL MERANTI UTAMA 80300 JOHOR BAHRU JOHOR"
 
 
+def test_a_zero_inside_a_word_of_the_address_is_read_as_the_letter_o():
+    text = "BIRKEN MARKT GMBH\nLINDENSTRASSE 4\n50667 K0ELN\nTEL 0221 123456\n"
+    assert extract_fields_from_text(text).address == "LINDENSTRASSE 4 50667 KOELN"
+
+
 def test_german_and_french_tax_lines_end_the_address():
     assert extract_fields_from_text("BIRKEN MARKT GMBH\nLINDENSTRASSE 4\n50667 KOELN\nMWST 19,00 %\n").address == (
         "LINDENSTRASSE 4 50667 KOELN"
@@ -179,3 +184,8 @@ def test_german_and_french_tax_lines_end_the_address():
     assert extract_fields_from_text("EPICERIE DU PORT SARL\n3 RUE DES LILAS\n69001 LYON\nSIRET 12345\n").address == (
         "3 RUE DES LILAS 69001 LYON"
     )
+
+
+def test_codes_that_mix_digits_and_letters_keep_their_zeros():
+    text = "HARBOR GRILL LLC\nUNIT B0A, 40 PINE ST\nSAN JOSE, CA 95110\nSALES TAX 1.00\n"
+    assert extract_fields_from_text(text).address == "UNIT B0A, 40 PINE ST SAN JOSE, CA 95110"

@@ -68,6 +68,9 @@ CLOSING_RE = re.compile(
 SUFFIX_NAME_CONF = 0.85
 CLOSING_NAME_CONF = 0.6
 CURLY_QUOTES = str.maketrans("", "", "‘’‚“”„`")
+# A zero between letters of a word that is otherwise all letters is OCR's reading of an O
+# ("K0ELN", "San J0se"); codes that mix digits and letters ("JM0123", "B0A") are left alone.
+ZERO_FOR_O_RE = re.compile(r"\b(?=\w{4,}\b)[A-Za-z]+(?:0+[A-Za-z]+)+\b")
 RECEIPT_NUMBER_RE = re.compile(
     r"\b(?:RECEIPT|INVOICE|INV|BILL|DOC(?:UMENT)?|TRANS(?:ACTION)?|CHECK|ORDER|REF|"
     r"SLIP|CS)\s*(?:NO\.?|NUMBER|#|ID)?\s*[:#.;]?\s*(?P<number>[A-Z]{0,4}[-/]?\d[\w\-/]{2,})",
@@ -281,8 +284,9 @@ def _is_address_noise(line: str) -> bool:
 def clean_address(address: str, locale: Locale = NO_LOCALE) -> str:
     """Join the address lines, dropping stray marks that OCR reads from smudges.
 
-    A comma or point set apart by OCR ("BALAKONG ,") belongs to the word before it, and
-    curly quotes are specks read as quotes ("‘Tampoi"): addresses print none.
+    A comma or point set apart by OCR ("BALAKONG ,") belongs to the word before it,
+    curly quotes are specks read as quotes ("‘Tampoi"): addresses print none, and a zero
+    inside a word of letters is an O.
     """
     tokens: list[str] = []
     for token in address.translate(CURLY_QUOTES).split():
@@ -292,8 +296,15 @@ def clean_address(address: str, locale: Locale = NO_LOCALE) -> str:
             tokens.append(token)
     address = " ".join(tokens)
     address = re.sub(r"\s+([,.])", r"\1", address)
+    address = ZERO_FOR_O_RE.sub(_zero_as_o, address)
     address = locale.repair_address(address)
     return address.strip(" ;:|'\"-_~*=")
+
+
+def _zero_as_o(match: re.Match) -> str:
+    """Each run of zeros in the word as O, in the case of the letter before it."""
+    word = match.group()
+    return re.sub(r"0+", lambda zeros: ("o" if word[zeros.start() - 1].islower() else "O") * len(zeros.group()), word)
 
 
 def find_receipt_number(lines: list[str]) -> tuple[str, float]:
