@@ -34,6 +34,10 @@ TEXT_CONFIDENCE = 0.9
 # Two runs share a row when their boxes overlap for at least this share of the lower one's
 # height; a smaller overlap is the next line of a tilted photo.
 SAME_ROW_OVERLAP = 0.5
+# Runs of one printed line stand side by side. Two runs that overlap across more than this
+# share of the narrower one's width are stacked lines, however much their boxes overlap in
+# height (the boxes of a tilted scan's centred lines do).
+STACKED_OVERLAP = 0.25
 
 
 def normalise(text: str) -> str:
@@ -72,11 +76,19 @@ def group_into_lines(segments: list[Segment], page: int) -> list[Line]:
 
 
 def _same_row(row: list[Segment], segment: Segment) -> bool:
+    if any(_stacked(s, segment) for s in row):
+        return False
     top = statistics.median(s.box[1] for s in row)
     bottom = statistics.median(s.box[3] for s in row)
     overlap = min(bottom, segment.box[3]) - max(top, segment.box[1])
     height = min(bottom - top, segment.box[3] - segment.box[1])
     return height > 0 and overlap >= SAME_ROW_OVERLAP * height
+
+
+def _stacked(a: Segment, b: Segment) -> bool:
+    overlap = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+    width = min(a.box[2] - a.box[0], b.box[2] - b.box[0])
+    return width > 0 and overlap > STACKED_OVERLAP * width
 
 
 def text_lines(text: str, page: int = 0) -> list[Line]:

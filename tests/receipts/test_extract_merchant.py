@@ -152,3 +152,40 @@ def test_the_address_stops_at_document_words_ocr_ran_together():
     assert extract_fields_from_text(text).address == "8, Jalan Kenanga 3/2, 81300 Skudai, Johor"
     text = "SUTERA PACKAGING SDN BHD\n8, Jalan Kenanga 3/2,\n81300 Skudai, Johor\nDocument No TD0042\n"
     assert extract_fields_from_text(text).address == "8, Jalan Kenanga 3/2, 81300 Skudai, Johor"
+
+
+def test_a_tax_number_between_the_name_and_the_address_is_passed_over():
+    text = "CEMARA TAP\nOwned by Cemara Foods S/B\n(246813-W)\nGST No : 000123456789\n"
+    text += "Plaza Cemara, Lot 3, Block B\nNo 2, Jalan Cemara 9/1,\nBandar Cemara, 52000 KL\nTEL: 03-1\n"
+    assert extract_fields_from_text(text).address == (
+        "Plaza Cemara, Lot 3, Block B No 2, Jalan Cemara 9/1, Bandar Cemara, 52000 KL"
+    )
+
+
+def test_what_follows_a_tax_number_is_no_address_unless_it_looks_like_one():
+    text = "CEMARA TAP\nGST No : 000123456789\nQty Item Price\n2 Teh Tarik 5.00\nTOTAL 5.00\n"
+    assert extract_fields_from_text(text).address == ""
+
+
+def test_an_address_on_a_jl_street_starts_where_the_name_was_not_read():
+    text = "K2-40, JL MERANTI UTAMA\n80300 JOHOR BAHRU\nJOHOR\nH/P:012-3456789\nTOTAL 5.00\n"
+    assert extract_fields_from_text(text).address == "K2-40, JL MERANTI UTAMA 80300 JOHOR BAHRU JOHOR"
+
+
+def test_a_zero_inside_a_word_of_the_address_is_read_as_the_letter_o():
+    text = "BIRKEN MARKT GMBH\nLINDENSTRASSE 4\n50667 K0ELN\nTEL 0221 123456\n"
+    assert extract_fields_from_text(text).address == "LINDENSTRASSE 4 50667 KOELN"
+
+
+def test_german_and_french_tax_lines_end_the_address():
+    assert extract_fields_from_text("BIRKEN MARKT GMBH\nLINDENSTRASSE 4\n50667 KOELN\nMWST 19,00 %\n").address == (
+        "LINDENSTRASSE 4 50667 KOELN"
+    )
+    assert extract_fields_from_text("EPICERIE DU PORT SARL\n3 RUE DES LILAS\n69001 LYON\nSIRET 12345\n").address == (
+        "3 RUE DES LILAS 69001 LYON"
+    )
+
+
+def test_codes_that_mix_digits_and_letters_keep_their_zeros():
+    text = "HARBOR GRILL LLC\nUNIT B0A, 40 PINE ST\nSAN JOSE, CA 95110\nSALES TAX 1.00\n"
+    assert extract_fields_from_text(text).address == "UNIT B0A, 40 PINE ST SAN JOSE, CA 95110"

@@ -3,7 +3,7 @@
 import pytest
 
 from receipts.reading.fields import extract_fields_from_text
-from receipts.reading.locales.malaysia_postcodes import repair_postcode
+from receipts.reading.locales.malaysia_postcodes import repair_postcode, repair_state_name
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,28 @@ def test_postcode_repair_is_left_to_malaysian_receipts():
     assert extract_fields_from_text(text, locale="UK").address == (
         "12, Jalan Merbau 3, Kawasan Merbau, 41200 Johor Bahru, Johor"
     )
+
+
+@pytest.mark.parametrize(
+    ("read", "repaired"),
+    [
+        ("12, Jalan Merbau 3,81200 Jahor Bahru,Johor", "12, Jalan Merbau 3,81200 Johor Bahru,Johor"),
+        ("NO 8, JALAN MAWAR, 41050 KLANG SELANCOR", "NO 8, JALAN MAWAR, 41050 KLANG SELANGOR"),
+        ("JALAN AMPANG, 50450 KUALA LUMPAR", "JALAN AMPANG, 50450 KUALA LUMPUR"),
+    ],
+)
+def test_a_state_name_one_letter_off_the_postcodes_state_is_repaired(read, repaired):
+    assert repair_state_name(read) == repaired
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "JALAN SUNGAI, 45200 SABAK BERNAM, SELANGOR",  # Sabak is a Selangor town, not Sabah
+        "LEBUH PANTAI, 10300 GEORGE TOWN, PULAU PINANG",  # Pinang is one letter from Penang
+        "12 HIGH STREET, JAHOR",  # no postcode to name the state
+        "JALAN 2, 81200 JOHORE",  # a different length is not one swapped letter
+    ],
+)
+def test_words_that_are_not_a_misread_state_name_are_left_alone(address):
+    assert repair_state_name(address) == address

@@ -33,3 +33,18 @@ def test_full_width_punctuation_is_folded_to_ascii():
 def test_text_lines_and_pages_join_back_into_text():
     lines = text_lines("SHOP\n\nTOTAL 1.00\n") + text_lines("PAGE TWO", page=1)
     assert lines_to_text(lines) == "SHOP\nTOTAL 1.00\n\nPAGE TWO"
+
+
+def test_stacked_lines_of_a_tilted_scan_are_not_joined_however_their_boxes_overlap():
+    segments = [
+        Segment("KEDAI CEMARA SDN BHD", 0.9, (160, 80, 690, 150)),
+        Segment("No: 8, JALAN MAWAR 1C,", 0.9, (220, 120, 620, 180)),
+        Segment("TAMAN MAWAR, 41050", 0.9, (220, 150, 630, 210)),
+        Segment("KLANG, SELANGOR", 0.9, (190, 180, 660, 245)),
+    ]
+    assert [line.text for line in group_into_lines(segments, page=0)] == [
+        "KEDAI CEMARA SDN BHD",
+        "No: 8, JALAN MAWAR 1C,",
+        "TAMAN MAWAR, 41050",
+        "KLANG, SELANGOR",
+    ]

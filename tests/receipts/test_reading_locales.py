@@ -93,3 +93,14 @@ def test_the_locale_setting_overrules_detection():
 def test_an_unknown_locale_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="Unknown receipt locale 'XX'; choose from US, UK, DE, FR, MY"):
         locale_named("XX")
+
+
+def test_a_malaysian_receipt_priced_in_dollars_line_by_line_is_still_malaysian():
+    prices = "\n".join(f"ITEM {n} $1.{n}0" for n in range(1, 8))
+    text = f"KEDAI MAJU SDN BHD\nNO 3, JALAN MAWAR 2\n43000 KAJANG, SELANGOR\n04/02/2022\n{prices}\nTOTAL $12.80"
+    fields = extract_fields_from_text(text)
+    assert (fields.locale, fields.currency, fields.date) == ("MY", "MYR", datetime.date(2022, 2, 4))
+
+
+def test_signs_that_recur_decide_between_locales_with_as_many_different_signs():
+    assert detect_locale("CAFE\nGST 6%\nTOTAL $9.00\nGST SUMMARY").code == "MY"

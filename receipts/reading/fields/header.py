@@ -27,13 +27,14 @@ NOTICE_RE = re.compile(r"\bFORMERLY\b|\bLICEN[SC]EE\b|\bOWNED BY\b", re.IGNORECA
 MIN_LINE_CONF = 0.4
 # Words that mark a line as part of an address rather than a name.
 ADDRESS_WORDS_RE = re.compile(
-    r"^\W*(?:NO\b|LOT\b|\d)|\bJALAN\b|\bJLN\b|\bSTREET\b|\bROAD\b|\bFLOOR\b|\b\d{5}\b",
+    r"^\W*(?:NO\b|LOT\b|\d)|\bJALAN\b|\bJLN\b|\bJL\b|\bSTREET\b|\bROAD\b|\bFLOOR\b|\b\d{5}\b",
     re.IGNORECASE,
 )
-# Lines that end the address block: phone, tax and document details ("TAXINVOICE" is two
-# such words OCR ran together).
+# Lines that end the address block: phone, tax and document details, in the languages of
+# the locales ("MwSt", "TVA", "SIRET"; "TAXINVOICE" is two such words OCR ran together).
 ADDRESS_STOP_RE = re.compile(
     r"\b0\d{1,2}\s?-\s?\d{3,4}\s?\d{3,4}\b|\bTEL\b|\bTEL\s*[:.]|\bPHONE\b|\bFAX\b|\bH/?P\b|\bGST\b|\bSST\b|\bVAT\b|\bTAX\b|"
+    r"\bMWST\b|\bUST\b|\bSTEUER|\bTVA\b|\bSIRE[NT]\b|"
     r"\bINVOICE\b|TAX\s*INVOICE|\bRECEIPT\b|\bDATE\b|\bCASHIER\b|@|\bWWW\.|\.COM\b|\bEMAIL\b|\bMOBILE\b|"
     r"\bBILL\b|\bDOC(?:UMENT)?\b|\bORDER\b|\bTABLE\b|\bSALES\b|\bOPEN\b|\bCASH\b",
     re.IGNORECASE,
@@ -47,6 +48,9 @@ REGISTRATION_RE = re.compile(
 # A registration number in brackets after the name: "AEON CO. (M) BHD (126926-H)".
 # Newer numbers carry a letter prefix: "(JM0123456-D)".
 REGISTRATION_SUFFIX_RE = re.compile(r"\s*\(\s*[A-Z]{0,3}\d{4,}\s?-?\s?[A-Z]?\s*\)\W*$", re.IGNORECASE)
+# A tax registration line ("GST ID: 0012...", "VAT No 123"): printed under the name, before
+# the address on some receipts and after it on others.
+TAX_ID_RE = re.compile(r"\b(?:GST|SST|VAT|TAX)\s*(?:REG(?:ISTRATION)?\.?\s*)?(?:NO|ID|NUMBER)\b", re.IGNORECASE)
 # A capital I between lower-case letters is OCR's reading of a lower-case l ("WorId").
 CAPITAL_I_FOR_L_RE = re.compile(r"(?<=[a-z])I(?=[a-z]|\b)")
 NOISE_WORDS_RE = re.compile(
@@ -64,6 +68,9 @@ CLOSING_RE = re.compile(
 SUFFIX_NAME_CONF = 0.85
 CLOSING_NAME_CONF = 0.6
 CURLY_QUOTES = str.maketrans("", "", "‘’‚“”„`")
+# A zero between letters of a word that is otherwise all letters is OCR's reading of an O
+# ("K0ELN", "San J0se"); codes that mix digits and letters ("JM0123", "B0A") are left alone.
+ZERO_FOR_O_RE = re.compile(r"\b(?=\w{4,}\b)[A-Za-z]+(?:0+[A-Za-z]+)+\b")
 RECEIPT_NUMBER_RE = re.compile(
     r"\b(?:RECEIPT|INVOICE|INV|BILL|DOC(?:UMENT)?|TRANS(?:ACTION)?|CHECK|ORDER|REF|"
     r"SLIP|CS)\s*(?:NO\.?|NUMBER|#|ID)?\s*[:#.;]?\s*(?P<number>[A-Z]{0,4}[-/]?\d[\w\-/]{2,})",
@@ -224,12 +231,20 @@ def _trim_debris(tokens: list[str]) -> list[str]:
 
 
 def _find_address(lines: list[str], start: int, locale: Locale) -> tuple[str, float]:
-    """Lines after the merchant up to the phone, tax or date line."""
+    """Lines after the merchant up to the phone, tax or date line.
+
+    Registration numbers (company or tax) printed between the name and the address are
+    passed over; after a tax number, what follows is only an address if it looks like one.
+    """
     parts: list[str] = []
     skipped = 0
+    after_tax_id = False
     for line in lines[start : start + 8]:
         if ADDRESS_STOP_RE.search(line):
-            break
+            if parts or not TAX_ID_RE.search(line):
+                break
+            after_tax_id = True
+            continue
         if REGISTRATION_RE.search(line) or NOTICE_RE.search(line) or dates_in_line(line):
             if parts:
                 break
@@ -246,7 +261,7 @@ def _find_address(lines: list[str], start: int, locale: Locale) -> tuple[str, fl
         if len(parts) >= 6:
             break
     address = clean_address(" ".join(parts), locale)
-    if not address:
+    if not address or (after_tax_id and not (ADDRESS_WORDS_RE.search(address) and POSTCODE_RE.search(address))):
         return "", 0.0
     return address, 0.8 if POSTCODE_RE.search(address) else 0.5
 
@@ -269,8 +284,9 @@ def _is_address_noise(line: str) -> bool:
 def clean_address(address: str, locale: Locale = NO_LOCALE) -> str:
     """Join the address lines, dropping stray marks that OCR reads from smudges.
 
-    A comma or point set apart by OCR ("BALAKONG ,") belongs to the word before it, and
-    curly quotes are specks read as quotes ("‘Tampoi"): addresses print none.
+    A comma or point set apart by OCR ("BALAKONG ,") belongs to the word before it,
+    curly quotes are specks read as quotes ("‘Tampoi"): addresses print none, and a zero
+    inside a word of letters is an O.
     """
     tokens: list[str] = []
     for token in address.translate(CURLY_QUOTES).split():
@@ -280,8 +296,15 @@ def clean_address(address: str, locale: Locale = NO_LOCALE) -> str:
             tokens.append(token)
     address = " ".join(tokens)
     address = re.sub(r"\s+([,.])", r"\1", address)
+    address = ZERO_FOR_O_RE.sub(_zero_as_o, address)
     address = locale.repair_address(address)
     return address.strip(" ;:|'\"-_~*=")
+
+
+def _zero_as_o(match: re.Match) -> str:
+    """Each run of zeros in the word as O, in the case of the letter before it."""
+    word = match.group()
+    return re.sub(r"0+", lambda zeros: ("o" if word[zeros.start() - 1].islower() else "O") * len(zeros.group()), word)
 
 
 def find_receipt_number(lines: list[str]) -> tuple[str, float]:

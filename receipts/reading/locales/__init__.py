@@ -2,7 +2,7 @@
 
 Each locale is a small table. The one a receipt belongs to is the one the setting names,
 or else the one whose signs (currency marks, tax words, legal forms, address words) the
-receipt's text carries most often; with no sign at all nothing is assumed.
+receipt's text carries the most different ones of; with no sign at all nothing is assumed.
 """
 
 import re
@@ -27,10 +27,10 @@ class Locale:
 
 
 def _repair_malaysian_address(address: str) -> str:
-    from receipts.reading.locales.malaysia_postcodes import repair_postcode
+    from receipts.reading.locales.malaysia_postcodes import repair_postcode, repair_state_name
     from receipts.reading.locales.malaysia_words import restore_address_words
 
-    return repair_postcode(restore_address_words(address))
+    return repair_state_name(repair_postcode(restore_address_words(address)))
 
 
 def _signs(pattern: str) -> re.Pattern:
@@ -82,9 +82,20 @@ def locale_named(code: str) -> Locale:
 
 
 def detect_locale(text: str, setting: str = "") -> Locale:
-    """The setting's locale, or the one whose signs the text carries most."""
+    """The setting's locale, or the one whose signs the text carries most.
+
+    Each distinct sign counts once: a "$" before every price is one sign, not twenty, so a
+    Malaysian receipt priced in "$" is still known by its street, state and legal words.
+    Between locales with as many different signs, the one whose signs recur more wins.
+    """
     if setting:
         return locale_named(setting)
-    counts = {code: len(locale.signs.findall(text)) for code, locale in LOCALES.items()}
+    counts = {code: _sign_counts(locale, text) for code, locale in LOCALES.items()}
     best = max(counts, key=counts.get)
-    return LOCALES[best] if counts[best] else NO_LOCALE
+    return LOCALES[best] if counts[best][0] else NO_LOCALE
+
+
+def _sign_counts(locale: Locale, text: str) -> tuple[int, int]:
+    """How many different signs of the locale the text carries, and how many in all."""
+    signs = [" ".join(match.group().upper().split()) for match in locale.signs.finditer(text)]
+    return len(set(signs)), len(signs)

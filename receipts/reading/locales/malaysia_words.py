@@ -42,7 +42,11 @@ def restore_word(token: str) -> str:
     } & WORDS
     if len(found) != 1:
         return token
-    word = found.pop()
+    return in_case_of(token, found.pop())
+
+
+def in_case_of(token: str, word: str) -> str:
+    """word (in capitals) written the way token is: "JOHOR", "Johor" or "johor"."""
     if token.isupper():
         return word
     return word.capitalize() if token[:1].isupper() else word.lower()
