@@ -4,6 +4,10 @@ Reading receipts keeps every core busy; the web server must still answer progres
 once. A worker therefore lowers its own CPU priority before it starts working, and the
 Tesseract processes it starts inherit it. Set here rather than in each start command, so
 `scripts/run.sh`, the container image and any supervisor get the same priority.
+
+RQ runs each job in a fresh child process of the worker. The worker loads the pipeline and the
+OCR engines before it starts, so every child begins with them in memory: loaded in the child
+instead, PP-OCRv6 and its imports cost over a second of CPU per receipt, as much as reading it.
 """
 
 import logging
@@ -11,6 +15,7 @@ import os
 
 from django.conf import settings
 
+from receipts import reading
 from receipts_site.metrics_process import MetricsWorker
 
 logger = logging.getLogger(__name__)
@@ -24,10 +29,17 @@ def lower_cpu_priority(niceness):
     return current
 
 
+def load_readers():
+    """The OCR engines the settings name, loaded in this process (see the module's docstring)."""
+    reading.load(reading.parse_engines(settings.RECEIPT_OCR_ENGINES), settings.RECEIPT_OCR_LANGUAGES)
+
+
 class ReceiptWorker(MetricsWorker):
-    """Runs at a lower CPU priority; its job processes share one metrics file (MetricsWorker)."""
+    """Runs at a lower CPU priority with the OCR engines loaded; its job processes share one
+    metrics file (MetricsWorker)."""
 
     def work(self, *args, **kwargs):
         niceness = lower_cpu_priority(settings.RECEIPT_WORKER_NICENESS)
-        logger.info("Worker %s runs at niceness %d.", self.name, niceness)
+        load_readers()
+        logger.info("Worker %s runs at niceness %d with its OCR engines loaded.", self.name, niceness)
         return super().work(*args, **kwargs)

@@ -20,6 +20,7 @@ from receipts.reading.engines import (
     TESSERACT,
     EngineRun,
     Meter,
+    load,
     parse_engines,
     read_page,
 )
@@ -29,7 +30,7 @@ from receipts.reading.layout import Line, lines_to_text
 
 __all__ = [
     "DEFAULT_LANGUAGES", "ENGINE_NAMES", "RAPIDOCR", "TESSERACT", "EngineReading", "Fields",
-    "OcrTimeout", "ReadOptions", "Reading", "UnreadableFile", "extract", "open_pages", "parse_engines", "read",
+    "OcrTimeout", "ReadOptions", "Reading", "UnreadableFile", "extract", "load", "open_pages", "parse_engines", "read",
     "read_with", "run_cascade",
 ]  # fmt: skip
 

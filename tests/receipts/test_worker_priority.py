@@ -4,7 +4,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import django_rq
 from django.conf import settings
+from rq import Worker
 
 from tests.conftest import PROJECT_DIR, wait_for
 
@@ -32,3 +34,25 @@ def test_a_process_already_nicer_is_left_as_it_is():
     result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
 
     assert result.stdout.strip() == "12"
+
+
+def loaded_libraries(pid):
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_a_worker_loads_pp_ocr_before_its_first_job(worker_processes):
+    """Its job processes are forked from it with the models in memory, not loaded per receipt."""
+    worker = worker_processes()
+
+    wait_for(lambda: "onnxruntime" in loaded_libraries(worker.pid), message="PP-OCRv6 loaded in the worker")
+
+
+def test_a_worker_reading_with_tesseract_alone_does_not_load_pp_ocr(worker_processes):
+    worker = worker_processes(RECEIPT_OCR_ENGINES="tesseract")
+
+    wait_for(lambda: registered(worker.pid), message="the worker to start working")  # its engines are loaded
+    assert "onnxruntime" not in loaded_libraries(worker.pid)
+
+
+def registered(pid):
+    return any(worker.pid == pid for worker in Worker.all(connection=django_rq.get_connection("receipts")))

@@ -9,7 +9,7 @@ import functools
 import time
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 from receipts.errors import OcrTimeout
 from receipts.reading.layout import Line, Segment, group_into_lines, normalise
@@ -40,6 +40,14 @@ def engine():
     from rapidocr import RapidOCR  # imported here: loading it costs memory only where it reads
 
     return RapidOCR(params=PARAMS)
+
+
+def warm_up() -> None:
+    """Build the engine and read one printed line with it: ONNX Runtime starts its detection and
+    recognition sessions on the first call, so a process about to fork readers pays for that once."""
+    sample = Image.new("L", (320, 64), 255)
+    ImageDraw.Draw(sample).text((10, 20), "TOTAL 12.50", fill=0)
+    engine()(np.asarray(sample))
 
 
 def read_page(image: Image.Image, page: int, deadline: float, steps: list) -> list[Line]:
