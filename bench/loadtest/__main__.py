@@ -7,6 +7,7 @@ import signal
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import django
@@ -14,7 +15,7 @@ import redis
 
 from bench.loadtest import report
 from bench.loadtest.files import ReceiptPool, engine_speed
-from bench.loadtest.monitor import MemorySampler, QueueSampler
+from bench.loadtest.monitor import CpuByRole, MemorySampler, QueueSampler, cpu_seconds, own_cpu_seconds
 from bench.loadtest.stack import DEFAULT_DATABASE_URL, Stack
 
 
@@ -103,15 +104,33 @@ def concurrent_load(args, stack, pool):
     accounts = checks.make_accounts("load", args.users)
     queue = redis.Redis.from_url(stack.redis_url)
     depth = QueueSampler(lambda: queue.llen("rq:queue:receipts"), checks.receipt_counts)
+    cpu = CpuByRole(stack_roles(stack))
     depth.start()
+    cpu.start()
     started = time.monotonic()
     ids, answers, record = phases.concurrent_batches(stack.url, accounts, pool, args.batches, args.files, args.deadline)
+    spent = cpu.stop()
     depth.stop()
     print(
         f"\nConcurrent batches: {len(ids)} of {args.batches} uploaded, "
         f"all polled to the end in {time.monotonic() - started:.0f} s"
     )
+    report.print_cpu(spent, os.cpu_count())
     return ids, answers, record, depth
+
+
+def stack_roles(stack):
+    """The processes whose CPU the load test accounts for, by role."""
+    roles = {
+        "workers": partial(cpu_seconds, stack.pids("worker")),
+        "web server": partial(cpu_seconds, stack.pids("web")),
+        "sweep and Redis": partial(cpu_seconds, stack.pids("sweep") + stack.pids("redis")),
+        "load test (clients, samplers)": own_cpu_seconds,
+    }
+    postmaster = stack.postgres_pid()
+    if postmaster:
+        roles["PostgreSQL (all databases)"] = partial(cpu_seconds, [postmaster])
+    return roles
 
 
 def fairness(args, stack, pool):

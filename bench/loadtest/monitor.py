@@ -1,6 +1,7 @@
 """Sampled during the run: memory (RSS and PSS) of web and worker processes, and queue depth."""
 
 import os
+import resource
 import threading
 import time
 from collections import defaultdict
@@ -109,3 +110,56 @@ class QueueSampler(Sampler):
                 os.getloadavg()[0],
             )
         )
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds used so far by `pids`, everything below them, and their children that ended."""
+    ticks = 0
+    for root in pids:
+        for pid in process_tree(root):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> float:
+    """CPU seconds every core of the machine has spent busy since it started."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds of this process alone (its children are the stack, counted by role)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class CpuByRole:
+    """Where the CPU went between start() and stop(): each role's processes, and the rest.
+
+    `roles` maps a role to a function giving its CPU seconds so far.
+    """
+
+    def __init__(self, roles: dict):
+        self.roles = roles
+
+    def snapshot(self) -> dict[str, float]:
+        return {
+            **{role: seconds() for role, seconds in self.roles.items()},
+            "machine": machine_cpu_seconds(),
+            "wall": time.monotonic(),
+        }
+
+    def start(self):
+        self.first = self.snapshot()
+
+    def stop(self) -> dict[str, float]:
+        last = self.snapshot()
+        spent = {role: last[role] - self.first[role] for role in last}
+        spent["other"] = spent["machine"] - sum(spent[role] for role in self.roles)
+        return spent

@@ -40,6 +40,16 @@ def print_outcome(outcome, engine_speed, workers):
     )
 
 
+def print_cpu(spent, cores):
+    """CPU seconds by role during the concurrent batches, with each one's share of every core."""
+    available = spent["wall"] * cores
+    print(f"CPU during the concurrent batches ({cores} cores x {spent['wall']:.0f} s = {available:.0f} core-seconds)")
+    for role, seconds in spent.items():
+        if role not in ("wall", "machine"):
+            print(f"  {role:32} {seconds:8.1f} s  {100 * seconds / available:5.1f} %")
+    print(f"  {'idle':32} {available - spent['machine']:8.1f} s  {100 * (1 - spent['machine'] / available):5.1f} %")
+
+
 def print_queue(rows, limit=20):
     print("\nQueue depth over time")
     print("     s  in Redis  queued  processing  finished  load avg")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psycopg
 import redis
+from rq import Worker
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/receipts_loadtest"
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -85,6 +86,9 @@ class Stack:
             )
         self._spawn("sweep", [sys.executable, "manage.py", "requeue_lost_receipts", "--every", "30"])
         wait_until(self._web_answers, "the web server")
+        # A worker registers once its OCR engines are loaded: nothing is measured while they load.
+        workers = redis.Redis.from_url(self.redis_url)
+        wait_until(lambda: len(Worker.all(connection=workers)) >= self.workers, "the workers")
 
     def web_command(self) -> list[str]:
         """gunicorn as configured in gunicorn.conf.py, or Django's development server to compare."""
@@ -107,6 +111,15 @@ class Stack:
 
     def pids(self, role: str) -> list[int]:
         return [process.pid for name, process in self.processes.items() if name.startswith(role)]
+
+    def postgres_pid(self) -> int | None:
+        """The PostgreSQL server's main process when it runs on this machine, else None."""
+        with psycopg.connect(self.database_url, autocommit=True) as connection:
+            directory = connection.execute("SHOW data_directory").fetchone()[0]
+        try:
+            return int(Path(directory, "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
 
     def _web_answers(self) -> bool:
         with socket.socket() as sock:
