@@ -9,6 +9,7 @@ from django.conf import settings
 from PIL import Image
 
 from bench.loadtest.files import tagged
+from bench.loadtest.monitor import CpuByRole
 from bench.loadtest.report import percentile
 from tests.conftest import PROJECT_DIR
 from tests.receipt_images import image_bytes, receipt_lines, render_lines
@@ -44,6 +45,19 @@ def test_percentiles_pick_the_value_at_that_rank():
     assert str(percentile([], 0.5)) == "nan"
 
 
+def test_the_cpu_by_role_adds_up_to_what_the_machine_spent():
+    spent = {"workers": iter([10.0, 25.0]), "web server": iter([1.0, 3.0])}
+    clock = iter([100.0, 120.0])
+    cpu = CpuByRole({role: values.__next__ for role, values in spent.items()})
+    cpu.snapshot = lambda: {**{role: seconds() for role, seconds in cpu.roles.items()},
+                            "machine": next(clock), "wall": 0.0}  # fmt: skip
+
+    cpu.start()
+    used = cpu.stop()
+
+    assert (used["workers"], used["web server"], used["machine"], used["other"]) == (15.0, 2.0, 20.0, 3.0)
+
+
 def test_a_small_load_test_runs_and_finds_nothing_wrong(tmp_path):
     db = settings.DATABASES["default"]
     name = f"{db['NAME']}_loadtest"
@@ -68,6 +82,7 @@ def test_a_small_load_test_runs_and_finds_nothing_wrong(tmp_path):
         "HTTP errors: none",
         "Fairness: 2 receipts alone",
     ]
-    headings = ["poll: API", "poll: batch page", "upload", "Queue depth over time", "one worker", "web server"]
+    headings = ["poll: API", "poll: batch page", "upload", "Queue depth over time", "one worker", "web server",
+                "CPU during the concurrent batches", "load test (clients, samplers)", "OCR engines alone"]  # fmt: skip
     missing = [line for line in expected + headings if line not in result.stdout]
     assert not missing, result.stdout
