@@ -21,8 +21,8 @@ def memory_kib(pid: int) -> tuple[int, int]:
     return values.get("Rss", 0), values.get("Pss", 0)
 
 
-def process_tree(pid: int) -> list[int]:
-    """`pid` and every process below it (a worker's job process and its Tesseract, say)."""
+def children_by_parent() -> dict[int, list[int]]:
+    """Every running process's children, from one pass over /proc."""
     parents = defaultdict(list)
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -31,6 +31,12 @@ def process_tree(pid: int) -> list[int]:
             except (FileNotFoundError, ProcessLookupError, IndexError):
                 continue
             parents[parent].append(int(entry.name))
+    return parents
+
+
+def process_tree(pid: int, parents: dict[int, list[int]] | None = None) -> list[int]:
+    """`pid` and every process below it (a worker's job process and its Tesseract, say)."""
+    parents = children_by_parent() if parents is None else parents
     tree, frontier = [], [pid]
     while frontier:
         current = frontier.pop()
@@ -67,17 +73,18 @@ class MemorySampler(Sampler):
         self.peaks: dict[str, list[int]] = defaultdict(lambda: [0, 0])
 
     def sample(self):
-        web = self._tree_memory(self.web_pids)
-        workers = [self._tree_memory([pid]) for pid in self.worker_pids]
+        parents = children_by_parent()
+        web = self._tree_memory(self.web_pids, parents)
+        workers = [self._tree_memory([pid], parents) for pid in self.worker_pids]
         self._keep("web server", web)
         for rss, pss in workers:
             self._keep("one worker", (rss, pss))
         self._keep("all workers", (sum(rss for rss, _ in workers), sum(pss for _, pss in workers)))
 
-    def _tree_memory(self, pids):
+    def _tree_memory(self, pids, parents):
         totals = [0, 0]
         for root in pids:
-            for pid in process_tree(root):
+            for pid in process_tree(root, parents):
                 rss, pss = memory_kib(pid)
                 totals[0] += rss
                 totals[1] += pss
@@ -115,8 +122,9 @@ class QueueSampler(Sampler):
 def cpu_seconds(pids: list[int]) -> float:
     """CPU seconds used so far by `pids`, everything below them, and their children that ended."""
     ticks = 0
+    parents = children_by_parent()
     for root in pids:
-        for pid in process_tree(root):
+        for pid in process_tree(root, parents):
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except (FileNotFoundError, ProcessLookupError):
