@@ -119,7 +119,7 @@ def read_with(engine: str, pages: list[Page], deadline: float, steps: list,
             if page.lines is not None:
                 lines += page.lines
             else:
-                lines += read_page(engine, page.image, page.index, deadline, steps, options.languages)
+                lines += read_page(engine, page.picture(), page.index, deadline, steps, options.languages)
     run = EngineRun(engine, meter.seconds, meter.cpu_seconds)
     fields = extract(lines, options, steps)
     fields.provenance = {name: engine for name in fields.confidence}

@@ -3,15 +3,21 @@
 Images are opened with Pillow (HEIC through pillow-heif), one page per frame; PDFs use their
 text layer when they have one and are rendered with pypdfium2 when they do not. The errors
 are receipts.errors', where every reason a receipt fails is written once.
+
+A page of a multi-page file is decoded (or rendered) when an engine reads it and let go after,
+so a 20-frame TIFF of 60-megapixel frames holds one frame at a time, not twenty; the second
+engine of the cascade decodes it again.
 """
 
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pillow_heif
 import pypdfium2 as pdfium
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from receipts.errors import TooManyPixels, UnreadableFile
 from receipts.reading.layout import Line, text_lines
@@ -31,8 +37,12 @@ class Page:
     """One page: a picture for the OCR engines, or the lines of a PDF's own text."""
 
     index: int
-    image: Image.Image | None = None
+    image: Image.Image | None = None  # a single picture, decoded once
     lines: list[Line] | None = None
+    load: Callable[[], Image.Image] | None = None  # decodes a page of a multi-page file anew
+
+    def picture(self) -> Image.Image:
+        return self.image if self.image is not None else self.load()
 
 
 def open_pages(data: bytes, content_type: str, max_pages: int, steps: list) -> list[Page]:
@@ -54,17 +64,15 @@ def _image_pages(data: bytes, max_pages: int) -> list[Page]:
     if frames == 1:
         # The decoded picture itself: a copy of a 60-megapixel photo would cost 180 MB.
         return [Page(0, image=_on_white(image))]
-    return [
-        Page(index, image=_on_white(_frame_copy(frame, index)))
-        for index, frame in enumerate(ImageSequence.Iterator(image))
-    ]
+    return [Page(index, load=partial(_frame, image, index)) for index in range(frames)]
 
 
-def _frame_copy(frame: Image.Image, page: int) -> Image.Image:
+def _frame(image: Image.Image, page: int) -> Image.Image:
     """One page of a multi-page image file, decoded."""
     try:
-        return frame.copy()
-    except (OSError, ValueError) as exc:
+        image.seek(page)
+        return _on_white(image.copy())
+    except (OSError, ValueError, EOFError) as exc:
         raise UnreadableFile(
             f"Page {page + 1} of this image is damaged and could not be read."
         ) from exc
@@ -105,7 +113,7 @@ def _pdf_pages(data: bytes, max_pages: int, steps: list) -> list[Page]:
         for index in range(count):
             lines = _pdf_text_layer(pdf[index], index)
             if lines is None:
-                pages.append(Page(index, image=_render_pdf_page(pdf[index], steps)))
+                pages.append(Page(index, load=partial(_render_pdf_page, data, index, steps)))
             else:
                 pages.append(Page(index, lines=lines))
     finally:
@@ -139,11 +147,16 @@ def _pdf_text_layer(page, index: int) -> list[Line] | None:
     return text_lines(text, index)
 
 
-def _render_pdf_page(page, steps) -> Image.Image:
+def _render_pdf_page(data: bytes, index: int, steps: list) -> Image.Image:
     """The page as a grayscale picture, smaller than 200 dpi only if the page is huge."""
     started = time.monotonic()
-    width, height = page.get_size()
-    scale = min(PDF_RENDER_DPI / 72, (MAX_RENDER_PIXELS / max(1.0, width * height)) ** 0.5)
-    image = page.render(scale=scale, grayscale=True).to_pil()
+    pdf = _open_pdf(data)
+    try:
+        page = pdf[index]
+        width, height = page.get_size()
+        scale = min(PDF_RENDER_DPI / 72, (MAX_RENDER_PIXELS / max(1.0, width * height)) ** 0.5)
+        image = page.render(scale=scale, grayscale=True).to_pil()
+    finally:
+        pdf.close()
     steps.append(("render", time.monotonic() - started))
     return image

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from batches import polls
 from batches.services import create_batch, delete_batch
 from receipts.models import Receipt
-from tests.conftest import upload
+from tests.conftest import empty_redis_database, upload
 from tests.receipt_images import receipt_png
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -63,7 +63,7 @@ def test_an_unchanged_api_poll_is_answered_without_the_database(api_client, user
 def test_without_a_memo_a_304_is_worked_out_with_two_small_queries(api_client, user, db):
     batch = two_receipt_batch(user)
     etag = api_client.get(f"/api/batches/{batch.id}")["ETag"]
-    cache.clear()  # Redis lost its data: the view works the answer out again
+    empty_redis_database()  # Redis lost its data: the view works the answer out again
 
     with CaptureQueriesContext(connection) as queries:
         unchanged = api_client.get(f"/api/batches/{batch.id}", HTTP_IF_NONE_MATCH=etag)

@@ -7,7 +7,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from receipts.reading import OcrTimeout, ReadOptions, UnreadableFile, read
+from receipts.reading import OcrTimeout, ReadOptions, UnreadableFile, open_pages, read
 
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
 RECEIPT_LINES = [
@@ -181,6 +181,23 @@ def test_every_page_of_a_multipage_tiff_is_read():
     assert ocr.pages == 2
     assert {line.page for line in ocr.readings[0].lines} == {0, 1}
     assert "PAGE TWO" in ocr.text
+
+
+def test_pages_of_multipage_files_are_decoded_when_read_not_all_at_once():
+    """A 20-frame TIFF of large frames must not hold twenty decoded frames at a time."""
+    first = render_receipt(["PAGE ONE HEADER", "TOTAL 1.00"])
+    second = render_receipt(["PAGE TWO FOOTER", "TOTAL 2.00"])
+    tiff = open_pages(encode(first, "TIFF", save_all=True, append_images=[second]), "image/tiff", 20, [])
+    steps = []
+    pdf = open_pages(encode(first.convert("RGB"), "PDF", resolution=150), "application/pdf", 20, steps)
+    opened = [name for name, _ in steps]
+
+    assert opened == ["open"]
+    assert [page.image for page in tiff + pdf] == [None, None, None]
+    assert tiff[1].picture().size == second.size
+    assert tiff[1].picture() is not tiff[1].picture()  # decoded anew each time, kept by no one
+    assert pdf[0].picture().mode == "L"
+    assert [name for name, _ in steps] == ["open", "render"]  # rendered when read, not when opened
 
 
 def test_transparent_png_is_read_on_white():
