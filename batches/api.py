@@ -127,7 +127,7 @@ class BatchListCreate(generics.ListAPIView):
 
 class BatchDetail(generics.RetrieveDestroyAPIView):
     """One batch with its receipts. Poll it with If-None-Match: while nothing changed the answer
-    is 304 with no body, worked out from one small query."""
+    is 304 with no body, answered from Redis without a query (batches/polls.py)."""
 
     serializer_class = BatchSerializer
 

@@ -70,7 +70,8 @@ def batch_list(request):
 @login_required
 def batch_detail(request, batch_id):
     """The batch page; its htmx poll sends the tag of what it shows and gets 204 while nothing
-    changed (one small query, and the page, with the keyboard focus, stays as it is)."""
+    changed (answered from Redis by batches/polls.py once this view has worked it out, and the
+    page, with the keyboard focus, stays as it is)."""
     memo = polls.Memo(batch_id)  # before the batch is read: see batches/polls.py
     batch = get_own_batch(request.user, batch_id)
     if not request.htmx:
