@@ -152,6 +152,7 @@ def unchanged_answer(request):
     credential = credential or (session_credential(session_key) if session_key else None)
     if credential is None:
         return None
+    request.get_host()  # a Host outside ALLOWED_HOSTS is refused (400) here as everywhere else
     try:
         match = resolve(request.path_info)
     except Resolver404:

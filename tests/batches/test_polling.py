@@ -84,6 +84,15 @@ def test_another_users_token_with_the_owners_etag_gets_a_404(api_client, user, o
     assert answer.status_code == 404
 
 
+def test_a_poll_for_a_host_outside_allowed_hosts_gets_a_400(api_client, user, db):
+    batch = two_receipt_batch(user)
+    etag = api_client.get(f"/api/batches/{batch.id}")["ETag"]
+
+    answer = api_client.get(f"/api/batches/{batch.id}", HTTP_IF_NONE_MATCH=etag, HTTP_HOST="evil.example")
+
+    assert answer.status_code == 400
+
+
 def test_a_deleted_token_gets_a_401_not_a_304(api_client, user, db):
     batch = two_receipt_batch(user)
     etag = api_client.get(f"/api/batches/{batch.id}")["ETag"]
