@@ -31,7 +31,12 @@ def lower_cpu_priority(niceness):
 
 def load_readers():
     """The OCR engines the settings name, loaded in this process (see the module's docstring)."""
-    reading.load(reading.parse_engines(settings.RECEIPT_OCR_ENGINES), settings.RECEIPT_OCR_LANGUAGES)
+    # Imported here: the pipeline needs the models, and lower_cpu_priority must stay importable
+    # before Django is set up.
+    from receipts.pipeline import read_options
+
+    options = read_options()
+    reading.load(options.engines, options.languages)
 
 
 class ReceiptWorker(MetricsWorker):

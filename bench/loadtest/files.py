@@ -64,8 +64,10 @@ def engine_speed(paths: list[Path], processes: int, niceness: int) -> float:
 
 
 def _engine_process(niceness: int) -> None:
+    from receipts.worker import lower_cpu_priority
+
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    os.nice(niceness)
+    lower_cpu_priority(niceness)  # the workers' own rule: to that niceness, never further
 
 
 def _engine_seconds(path: Path) -> float:
