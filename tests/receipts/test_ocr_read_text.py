@@ -200,6 +200,16 @@ def test_pages_of_multipage_files_are_decoded_when_read_not_all_at_once():
     assert [name for name, _ in steps] == ["open", "render"]  # rendered when read, not when opened
 
 
+def test_a_damaged_later_page_of_a_tiff_fails_the_receipt_naming_that_page():
+    first = render_receipt(["PAGE ONE HEADER", "TOTAL 1.00"])
+    second = Image.new("L", first.size, 0)
+    data = encode(first, "TIFF", save_all=True, append_images=[second])
+    cut = data[: -first.size[0] * first.size[1] // 2]  # half of the second frame's pixels lost
+
+    with pytest.raises(UnreadableFile, match="^Page 2 of this image is damaged and could not be read.$"):
+        read_text(cut, "image/tiff")
+
+
 def test_transparent_png_is_read_on_white():
     text_only = render_receipt().convert("LA")
     alpha = text_only.getchannel("L").point(lambda v: 255 - v)
