@@ -5,6 +5,7 @@ nudge, so a lost or duplicated job never loses or doubles a receipt.
 """
 
 import logging
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -218,8 +219,14 @@ def release_dead_attempts(now, grace_before):
 
 
 def running_job_ids():
-    """Ids of the jobs a worker is executing right now, by RQ's registry of started jobs."""
-    return set(get_queue().started_job_registry.get_job_ids(cleanup=False))
+    """Ids of the jobs a live worker is executing right now, by RQ's registry of started jobs.
+
+    A worker renews each job it runs there every few seconds (receipts/worker.py); an entry
+    whose time has lapsed belongs to a worker that died mid-job, and does not count.
+    """
+    registry = get_queue().started_job_registry
+    live = registry.connection.zrangebyscore(registry.key, time.time(), "+inf")
+    return {registry.parse_job_id(entry) for entry in live}
 
 
 def has_live_job(receipt):

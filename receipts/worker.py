@@ -5,18 +5,41 @@ once. A worker therefore lowers its own CPU priority before it starts working, a
 Tesseract processes it starts inherit it. Set here rather than in each start command, so
 `scripts/run.sh`, the container image and any supervisor get the same priority.
 
-RQ runs each job in a fresh child process of the worker. The worker loads the pipeline and the
-OCR engines before it starts, so every child begins with them in memory: loaded in the child
-instead, PP-OCRv6 and its imports cost over a second of CPU per receipt, as much as reading it.
+A worker reads its receipts in its own process, one after another, with the OCR engines it
+loaded when it started. RQ's default worker forks a fresh process per job instead; measured on
+the load test's receipts, that costs a fifth more CPU per receipt than the engines' own calls:
+every fresh process faults in, page by page, the memory PP-OCRv6 works in (copies of the
+worker's pages, written once per job) and opens its own database connection. What the fork
+gave is kept another way:
+
+- a dead worker is noticed in seconds. While a job runs, a thread renews the job's entry in
+  RQ's registry of started jobs every RECEIPT_WORKER_HEARTBEAT seconds, for three times that
+  long. A worker killed mid-receipt (the kernel's OOM killer, a crash in a native library)
+  stops renewing it, and the sweep gives the receipt back to the queue once it has lapsed
+  (receipts.jobs.running_job_ids). Whatever runs the worker starts it again: `scripts/run.sh`
+  restarts its workers, compose's `restart: unless-stopped` and any process supervisor do the same;
+- a job that hangs is stopped: RQ's alarm interrupts a job past its timeout, and one stuck
+  where the alarm cannot reach it (inside a native call) is killed by the same thread
+  RECEIPT_WORKER_HEARTBEAT × 3 seconds later, a worker death like any other;
+- memory does not grow from job to job: after each one the worker hands freed memory back to
+  the system, and a worker still holding more than RECEIPT_WORKER_MAX_MEMORY_MB starts itself
+  afresh (same process id, same name) before it takes the next job.
 """
 
+import ctypes
+import ctypes.util
 import logging
 import os
+import signal
+import sys
+import threading
+import time
 
 from django.conf import settings
+from rq.worker import SimpleWorker, WorkerStatus
 
 from receipts import reading
-from receipts_site.metrics_process import MetricsWorker
+from receipts_site.metrics_process import share_worker_file
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +62,95 @@ def load_readers():
     reading.load(options.engines, options.languages)
 
 
-class ReceiptWorker(MetricsWorker):
-    """Runs at a lower CPU priority with the OCR engines loaded; its job processes share one
-    metrics file (MetricsWorker)."""
+def resident_megabytes():
+    """This process's resident memory in MiB (Linux), or 0 where /proc does not say."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def release_free_memory():
+    """Give memory the allocator keeps after freeing it back to the system (glibc only)."""
+    name = ctypes.util.find_library("c")
+    try:
+        ctypes.CDLL(name).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):
+        pass  # another C library: its memory stays until the worker starts afresh
+
+
+class Heartbeat(threading.Thread):
+    """Renews a running job's registration until stopped; kills the process if the job overruns."""
+
+    def __init__(self, worker, job, execution):
+        super().__init__(name=f"heartbeat-{job.id}", daemon=True)
+        self.worker, self.job, self.execution = worker, job, execution
+        self.finished = threading.Event()
+        self.interval = worker.heartbeat_seconds
+        timeout = job.timeout if job.timeout and job.timeout > 0 else settings.RECEIPT_JOB_TIMEOUT
+        self.kill_after = time.monotonic() + timeout + 3 * self.interval
+
+    def run(self):
+        while not self.finished.wait(self.interval):
+            if time.monotonic() > self.kill_after:
+                logger.critical(
+                    "Job %s ran past its timeout and did not stop; worker %s stops itself so it "
+                    "can be started again.", self.job.id, self.worker.name,
+                )
+                os.kill(os.getpid(), signal.SIGKILL)
+            try:
+                self.worker.maintain_heartbeats(self.job, self.execution)
+            except Exception:  # Redis away for a moment: the next beat tries again
+                logger.warning("Could not renew job %s in Redis.", self.job.id, exc_info=True)
+
+    def stop(self):
+        self.finished.set()
+        self.join()
+
+
+class ReceiptWorker(SimpleWorker):
+    """Reads receipts in its own process at a lower CPU priority, with the OCR engines loaded
+    once (see the module's docstring)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.heartbeat_seconds = settings.RECEIPT_WORKER_HEARTBEAT
+        self.restart_requested = False
 
     def work(self, *args, **kwargs):
         niceness = lower_cpu_priority(settings.RECEIPT_WORKER_NICENESS)
         load_readers()
+        share_worker_file(os.getpid())
         logger.info("Worker %s runs at niceness %d with its OCR engines loaded.", self.name, niceness)
-        return super().work(*args, **kwargs)
+        worked = super().work(*args, **kwargs)
+        if self.restart_requested:
+            logging.shutdown()
+            os.execv(sys.executable, [sys.executable, *sys.argv])
+        return worked
+
+    def get_heartbeat_ttl(self, job, working_time=0.0):
+        """How long a started job stays registered without a new heartbeat."""
+        return 3 * self.heartbeat_seconds
+
+    def execute_job(self, job, queue):
+        execution = self.prepare_execution(job)
+        heartbeat = Heartbeat(self, job, execution)
+        heartbeat.start()
+        try:
+            self.perform_job(job, queue, execution)
+        finally:
+            heartbeat.stop()
+        self.set_state(WorkerStatus.IDLE)
+        self.release_memory()
+
+    def release_memory(self):
+        release_free_memory()
+        held = resident_megabytes()
+        if held > settings.RECEIPT_WORKER_MAX_MEMORY_MB:
+            logger.warning(
+                "Worker %s holds %d MiB after its job (RECEIPT_WORKER_MAX_MEMORY_MB is %d): "
+                "starting afresh.", self.name, held, settings.RECEIPT_WORKER_MAX_MEMORY_MB,
+            )
+            self.restart_requested = True
+            self._stop_requested = True

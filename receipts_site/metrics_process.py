@@ -2,16 +2,16 @@
 
 prometheus-client's multiprocess mode keeps each process's counts in files named after the
 process, and /metrics adds up every file in the directory. Names carry the host name as well as
-the pid, so containers sharing one volume never write to the same file. RQ runs every job in a
-fresh child of its worker: those children take turns on one file per worker (see
-MetricsWorker), instead of leaving a new file behind for every receipt read.
+the pid, so containers sharing one volume never write to the same file. A receipt worker reads
+its receipts in its own process and names its file once it starts working (share_worker_file):
+a worker that starts itself afresh (receipts/worker.py) keeps its process id and goes on
+counting in the same file.
 """
 
 import os
 import socket
 
 from prometheus_client import values
-from rq import Worker
 
 HOST = socket.gethostname()
 shared_identity = {"name": None}
@@ -29,13 +29,5 @@ def configure(directory):
 
 
 def share_worker_file(worker_pid):
-    """From now on write to the file of this job's worker (one job at a time uses it)."""
+    """From now on write to the file of the worker whose jobs this process runs."""
     shared_identity["name"] = f"{HOST}-{worker_pid}-jobs"
-
-
-class MetricsWorker(Worker):
-    """An RQ worker whose job processes write their metrics to one file per worker."""
-
-    def main_work_horse(self, job, queue):
-        share_worker_file(os.getppid())
-        super().main_work_horse(job, queue)

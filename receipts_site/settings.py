@@ -146,6 +146,12 @@ RQ = {"WORKER_CLASS": "receipts.worker.ReceiptWorker"}
 # CPU niceness workers (and their Tesseract processes) run at, 0-19: above the web server's
 # 0, so progress polls are answered first while every core is reading receipts.
 RECEIPT_WORKER_NICENESS = env_int("RECEIPT_WORKER_NICENESS", 10)
+# A worker reads receipts in its own process (receipts/worker.py). While it reads, it renews
+# its job in Redis every RECEIPT_WORKER_HEARTBEAT seconds; a worker that stops renewing for
+# three times that long is dead to the sweep, which gives its receipt back to the queue.
+RECEIPT_WORKER_HEARTBEAT = env_int("RECEIPT_WORKER_HEARTBEAT", 5)
+# A worker holding more than this after a receipt starts itself afresh before the next one.
+RECEIPT_WORKER_MAX_MEMORY_MB = env_int("RECEIPT_WORKER_MAX_MEMORY_MB", 1024)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

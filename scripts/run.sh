@@ -46,9 +46,30 @@ stop() {
 }
 trap 'stop 0' INT TERM
 trap 'stop $?' EXIT
+# A worker reads receipts in its own process (receipts/worker.py). One that dies (the kernel's
+# OOM killer, a crash in a native library) is started again here, under a new name, and the
+# sweep gives its receipt back to the queue. One that ends within a few seconds of starting
+# (a configuration error, say) is not: that ends the script like any other process here.
+keep_worker() {
+  local i="$1" log="$run_dir/worker-$1.log" run=0 child started status
+  trap 'kill -TERM "$child" 2>/dev/null || true; wait "$child" || true; exit 0' TERM
+  while :; do
+    run=$((run + 1))
+    started=$SECONDS
+    # Workers lower their own CPU priority (RECEIPT_WORKER_NICENESS) so the web server answers first.
+    $python manage.py rqworker receipts --with-scheduler --name "receipts-$(hostname)-$$-$i-$run" >>"$log" 2>&1 &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    if [ "$status" = 0 ] || [ $((SECONDS - started)) -lt 10 ]; then
+      exit "$status"
+    fi
+    echo "run.sh: worker $i ended with status $status; starting it again." >>"$log"
+  done
+}
 for i in $(seq "$workers"); do
-  # Workers lower their own CPU priority (RECEIPT_WORKER_NICENESS) so the web server answers first.
-  $python manage.py rqworker receipts --with-scheduler --name "receipts-$(hostname)-$$-$i" >"$run_dir/worker-$i.log" 2>&1 &
+  : >"$run_dir/worker-$i.log"
+  keep_worker "$i" &
   pids+=($!)
 done
 $python manage.py rqworker webhooks --with-scheduler >"$run_dir/webhooks.log" 2>&1 &

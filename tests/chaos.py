@@ -18,7 +18,7 @@ from rq import Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
-from tests.conftest import PROJECT_DIR, horses, manage_command, signal_groups, wait_for, worker_environment
+from tests.conftest import PROJECT_DIR, manage_command, signal_groups, wait_for, worker_environment
 
 CHAOS_APPLICATION_NAME = f"receipts-chaos-{os.getpid()}"
 # Shortened so the suite runs in minutes; production keeps the defaults.
@@ -29,6 +29,7 @@ CHAOS_SETTINGS = {
     "RECEIPT_MAX_ATTEMPTS": 3,
     "RECEIPT_RETRY_INTERVALS": "0,0,0",
     "RECEIPT_DISPATCH_PER_USER": 3,  # the fair hand-out at work: most receipts wait in the database
+    "RECEIPT_WORKER_HEARTBEAT": 1,  # a killed worker's job lapses in 3 s, before the 8 s above
 }
 
 
@@ -119,26 +120,25 @@ class Cluster:
         return worker.get_current_job_id() if worker else None
 
     def kill_reader(self, receipt):
-        """SIGKILL the work horse reading `receipt`, as the kernel's OOM killer would. True if one died.
+        """SIGKILL the worker reading `receipt` (with its scheduler and any Tesseract it started),
+        as the kernel's OOM killer would. True if one died.
 
-        The horse is the worker's only while the worker still runs the receipt's job, before and
-        after it is found: a horse that finished in between may have been followed by another.
+        A worker reads its receipts in its own process: it is the reader while it still runs the
+        receipt's job, checked just before the kill.
         """
         try:
             name = Job.fetch(receipt.job_id, connection=self.redis.client()).worker_name or ""
             worker = self.workers.get(name)
-            readers = horses(worker.pid) if worker else []
-            if not readers or self.current_job_id(name) != receipt.job_id or horses(worker.pid) != readers:
+            if not worker or worker.poll() is not None or self.current_job_id(name) != receipt.job_id:
                 return False
         except (NoSuchJobError, redis.RedisError):
             return False
-        signal_groups(readers, signal.SIGKILL)
+        signal_groups([worker.pid], signal.SIGKILL)
         return True
 
     def stop_worker(self, name, sig):
-        """Send `sig` (SIGSTOP, SIGCONT) to a worker and its work horse, which RQ puts in a group of its own."""
-        pid = self.workers[name].pid
-        signal_groups([*horses(pid), pid], sig)
+        """Send `sig` (SIGSTOP, SIGCONT) to a worker's process group: the worker, its scheduler, its Tesseract."""
+        signal_groups([self.workers[name].pid], sig)
 
     def terminate_database_connections(self):
         with connection.cursor() as cursor:
@@ -152,7 +152,6 @@ class Cluster:
         processes = [*self.workers.values(), self.sweep]
         for process in filter(None, processes):
             if process.poll() is None:
-                groups = [*horses(process.pid), process.pid]
-                signal_groups(groups, signal.SIGCONT)
-                signal_groups(groups, signal.SIGKILL)
+                signal_groups([process.pid], signal.SIGCONT)
+                signal_groups([process.pid], signal.SIGKILL)
             process.wait()

@@ -147,9 +147,9 @@ def worker_processes(transactional_db):
     yield start
     for process in started:
         if process.poll() is None:
-            # A work horse has a process group of its own: killed with the worker, it cannot
-            # go on writing while the test's database is emptied.
-            signal_groups([*horses(process.pid), process.pid], signal.SIGKILL)
+            # The whole group (the worker, its scheduler, any Tesseract it started): nothing
+            # goes on writing while the test's database is emptied.
+            signal_groups([process.pid], signal.SIGKILL)
             process.wait()
 
 
@@ -221,23 +221,3 @@ def signal_groups(groups, sig):
             os.killpg(group, sig)
         except ProcessLookupError:
             pass
-
-
-def horses(worker_pid):
-    """The worker's work horses: RQ forks each into a process group of its own (its scheduler is not)."""
-    found = []
-    for pid in children(worker_pid):
-        try:
-            if os.getpgid(pid) == pid:
-                found.append(pid)
-        except ProcessLookupError:
-            pass
-    return found
-
-
-def children(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as listing:
-            return [int(child) for child in listing.read().split()]
-    except FileNotFoundError:
-        return []

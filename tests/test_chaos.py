@@ -20,7 +20,7 @@ from batches.models import Batch
 from batches.services import close_finished_batches, create_batch
 from receipts.jobs import process_receipt, requeue_lost_receipts
 from receipts.models import Receipt
-from tests.chaos import CHAOS_SETTINGS, Cluster, OwnRedis, horses
+from tests.chaos import CHAOS_SETTINGS, Cluster, OwnRedis
 from tests.conftest import upload, wait_for
 from tests.receipt_images import long_receipt_png
 
@@ -109,6 +109,7 @@ def test_readers_killed_at_random_moments_and_a_file_that_kills_every_attempt(us
             if (receipt.pk, receipt.attempts) == attempt and cluster.kill_reader(receipt):
                 decided.add(attempt)
                 victims.add(receipt.pk)
+        cluster.revive_dead_workers()
 
     wait_until_settled(batch, during=strike)
 
@@ -137,7 +138,7 @@ def test_a_stopped_worker_is_overtaken_and_its_late_result_refused(user, cluster
     wait_for(lambda: Receipt.objects.get(pk=receipt.pk).status == "completed", timeout=90, message="attempt 2")
     cluster.stop_worker(stopped, signal.SIGCONT)
     wait_for(lambda: receipt.logs.filter(attempt=1, event="ocr").exists(), timeout=60, message="attempt 1 to end")
-    wait_for(lambda: not horses(cluster.workers[stopped].pid), timeout=30, message="the late reader to exit")
+    wait_for(lambda: cluster.current_job_id(stopped) is None, timeout=30, message="the late reader to finish")
 
     assert_settled(batch)
     receipt.refresh_from_db()

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,12 @@ def descendants(pid):
 
 def children(pid, word):
     return [child for child, (parent, cmdline) in process_table().items() if parent == pid and word in cmdline]
+
+
+def workers(script):
+    """The receipt workers: run.sh starts each from a subshell of its own that restarts it."""
+    keepers = children(script.process.pid, "run.sh")
+    return [worker for keeper in keepers for worker in children(keeper, "rqworker receipts")]
 
 
 class RunScript:
@@ -130,7 +137,7 @@ def test_run_starts_one_worker_per_core_though_it_limits_tesseract_threads(start
     script.wait_until_serving()
 
     assert f"Started {CORES} workers, one per core" in script.text()
-    wait_for(lambda: len(children(script.process.pid, "rqworker receipts")) == CORES, message="the workers")
+    wait_for(lambda: len(workers(script)) == CORES, message="the workers")
     assert len(children(script.process.pid, "rqworker webhooks")) == 1
     assert len(children(script.process.pid, "requeue_lost_receipts")) == 1
     assert len(children(script.process.pid, "gunicorn")) == 1
@@ -141,7 +148,7 @@ def test_receipt_workers_overrides_the_number_of_workers(start_run_script):
     script.wait_until_serving()
 
     assert "Started 3 workers" in script.text()
-    wait_for(lambda: len(children(script.process.pid, "rqworker receipts")) == 3, message="three workers")
+    wait_for(lambda: len(workers(script)) == 3, message="three workers")
 
 
 def test_a_worker_count_that_is_not_a_number_is_refused(start_run_script):
@@ -154,7 +161,7 @@ def test_a_worker_count_that_is_not_a_number_is_refused(start_run_script):
 def test_term_stops_everything_after_the_receipt_being_read_is_finished(start_run_script, user):
     script = start_run_script(RECEIPT_WORKERS="2")
     script.wait_until_serving()
-    wait_for(lambda: len(children(script.process.pid, "rqworker receipts")) == 2, message="the workers")
+    wait_for(lambda: len(workers(script)) == 2, message="the workers")
     batch = create_batch(user, [upload("long.png", long_receipt_png(lines=120), "image/png")])
     receipt = batch.receipts.get()
     wait_for(
@@ -176,9 +183,28 @@ def test_term_stops_everything_after_the_receipt_being_read_is_finished(start_ru
 def test_term_while_idle_stops_every_process(start_run_script):
     script = start_run_script(RECEIPT_WORKERS="2")
     script.wait_until_serving()
-    wait_for(lambda: len(children(script.process.pid, "rqworker receipts")) == 2, message="the workers")
+    wait_for(lambda: len(workers(script)) == 2, message="the workers")
     started = descendants(script.process.pid)
 
     assert script.stop() == 0
 
     assert_all_gone(started)
+
+
+def test_a_worker_that_dies_is_started_again(start_run_script, tmp_path):
+    script = start_run_script(RECEIPT_WORKERS="2")
+    script.wait_until_serving()
+    wait_for(lambda: len(workers(script)) == 2, message="the workers")
+    first, second = workers(script)
+    time.sleep(11)  # a worker that ends in its first seconds is a start-up failure, not a crash
+
+    os.kill(first, signal.SIGKILL)  # as the kernel's OOM killer would
+
+    wait_for(lambda: len(workers(script)) == 2 and first not in workers(script), message="a new worker")
+    assert second in workers(script)
+    logs = "".join(path.read_text() for path in (tmp_path / "run").glob("worker-*.log"))
+    assert "ended with status 137; starting it again." in logs
+    started = descendants(script.process.pid)
+    assert script.stop() == 0
+    assert_all_gone(started)
+

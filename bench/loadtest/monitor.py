@@ -35,7 +35,7 @@ def children_by_parent() -> dict[int, list[int]]:
 
 
 def process_tree(pid: int, parents: dict[int, list[int]] | None = None) -> list[int]:
-    """`pid` and every process below it (a worker's job process and its Tesseract, say)."""
+    """`pid` and every process below it (a worker's Tesseract and its scheduler, say)."""
     parents = children_by_parent() if parents is None else parents
     tree, frontier = [], [pid]
     while frontier:

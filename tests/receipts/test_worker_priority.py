@@ -41,7 +41,7 @@ def loaded_libraries(pid):
 
 
 def test_a_worker_loads_pp_ocr_before_its_first_job(worker_processes):
-    """Its job processes are forked from it with the models in memory, not loaded per receipt."""
+    """It reads every receipt with the models it loaded as it started, never loads them per receipt."""
     worker = worker_processes()
 
     wait_for(lambda: "onnxruntime" in loaded_libraries(worker.pid), message="PP-OCRv6 loaded in the worker")

@@ -3,8 +3,6 @@
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -13,7 +11,7 @@ from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from receipts_site import metrics
-from tests.conftest import PROJECT_DIR, upload
+from tests.conftest import upload
 from tests.receipt_images import receipt_png
 from tests.site.metrics_scrape import change, sample, scrape
 
@@ -149,13 +147,3 @@ def test_the_grafana_dashboard_uses_only_metrics_we_export(client, transactional
     assert "receipts_oldest_queued_seconds" in used and "receipts_finished_total" in used
     assert used <= exported, used - exported
 
-
-def test_metrics_bench_counts_every_job_in_one_file_per_worker():
-    result = subprocess.run(
-        [sys.executable, "-m", "receipts_site.metrics_bench", "20"],
-        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=True,
-    )
-
-    lines = result.stdout.strip().splitlines()
-    assert re.match(r"\s*per_job: 20 jobs -> 40 files, /metrics rendered in [\d.]+ ms, counted 20\.0$", lines[0])
-    assert re.match(r"per_worker: 20 jobs -> 2 files, /metrics rendered in [\d.]+ ms, counted 20\.0$", lines[1])

@@ -50,9 +50,8 @@ def parse_engines(value: str) -> tuple[str, ...]:
 def load(engines: tuple[str, ...], languages: str) -> None:
     """Load what the engines need before the first page: PP-OCRv6's models, Tesseract's languages.
 
-    A worker calls this once before it forks a process per job, so each job starts with the
-    models already in memory (shared with the worker, copy-on-write) instead of spending over
-    a second of CPU importing and loading them again for every receipt.
+    A worker calls this once as it starts, so no receipt waits for the models: loaded per
+    receipt, importing and loading them cost over a second of CPU each time.
     """
     if RAPIDOCR in engines:
         from receipts.reading.engines import ppocr

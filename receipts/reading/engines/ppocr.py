@@ -44,7 +44,7 @@ def engine():
 
 def warm_up() -> None:
     """Build the engine and read one printed line with it: ONNX Runtime starts its detection and
-    recognition sessions on the first call, so a process about to fork readers pays for that once."""
+    recognition sessions on the first call, so a worker pays for that once, before its first receipt."""
     sample = Image.new("L", (320, 64), 255)
     ImageDraw.Draw(sample).text((10, 20), "TOTAL 12.50", fill=0)
     engine()(np.asarray(sample))
