@@ -106,8 +106,10 @@ def read_and_save(receipt):
     # before a limit was tightened and for refused files retried once a limit was raised.
     info = inspect_file(data, max_pixels=settings.RECEIPT_MAX_PIXELS, max_pages=settings.RECEIPT_MAX_PDF_PAGES)
     if receipt.content_type != info.content_type:
-        receipt.content_type = info.content_type
+        sent_as, receipt.content_type = receipt.content_type, info.content_type
         receipt.save(update_fields=["content_type"])
+        # A history row, as for every change shown about a receipt: the batch's change tag counts them.
+        receipt.log("file_type", f"The file is {info.content_type}, not {sent_as or 'the type it was sent as'}.")
     reading = read(data, receipt.content_type, read_options())
     log_reading(receipt, reading)
     fields = reading.fields

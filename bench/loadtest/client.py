@@ -35,6 +35,7 @@ class Record:
 
     latencies: dict = field(default_factory=lambda: defaultdict(list))
     errors: Counter = field(default_factory=Counter)
+    statuses: Counter = field(default_factory=Counter)  # (kind, HTTP status): how many answers
     lock: threading.Lock = field(default_factory=threading.Lock)
     first: float = 0.0  # when the first and last answers came, for the request rate
     last: float = 0.0
@@ -45,6 +46,7 @@ class Record:
             self.first = self.first or now
             self.last = now
             self.latencies[kind].append(seconds)
+            self.statuses[kind, status] += 1
             if status >= 400 and status != HTMX_STOP_POLLING:
                 self.errors[f"HTTP {status}"] += 1
 

@@ -20,6 +20,9 @@ def print_latencies(record):
     polls = sum(len(values) for kind, values in record.latencies.items() if kind.startswith("poll"))
     if duration:
         print(f"  polls per second: {polls / duration:.0f} over {duration:.0f} s")
+    for kind in sorted(kind for kind in record.latencies if kind.startswith("poll")):
+        answers = sorted((status, count) for (of, status), count in record.statuses.items() if of == kind)
+        print(f"  {kind} answers: " + ", ".join(f"{status} x{count}" for status, count in answers))
     print("HTTP errors: " + (", ".join(f"{name} x{count}" for name, count in sorted(record.errors.items())) or "none"))
 
 

@@ -185,3 +185,16 @@ def test_a_decoder_bomb_in_the_worker_fails_as_too_many_pixels(user, transaction
     assert receipt.status == Receipt.Status.FAILED
     assert receipt.error == "This image has too many pixels to be read safely."
     assert receipt.error_kind == Receipt.ErrorKind.OVER_LIMIT
+
+
+def test_a_stored_file_of_another_type_than_its_row_says_is_read_as_what_it_is(user, transactional_db):
+    """A row stored before the upload checked bytes (or edited by hand) says JPEG; the file is a
+    PNG. The reader goes by the bytes, saves the type and says so in the history."""
+    receipt = create_batch(user, [upload("scan.png", receipt_png(), "image/png")]).receipts.get()
+    Receipt.objects.filter(pk=receipt.pk).update(content_type="image/jpeg")
+
+    pipeline.process(receipt.pk)
+
+    receipt.refresh_from_db()
+    assert (receipt.status, receipt.content_type) == (Receipt.Status.COMPLETED, "image/png")
+    assert receipt.logs.get(event="file_type").message == "The file is image/png, not image/jpeg."

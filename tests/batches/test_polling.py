@@ -113,6 +113,40 @@ def test_a_deleted_batch_gets_a_404_not_a_304(api_client, user, db):
     assert answer.status_code == 404
 
 
+def test_the_steps_of_a_read_leave_the_polls_to_the_cache(api_client, logged_in_client, user, db):
+    """Reading the file, each engine, extraction, enhancement: history rows that show nothing
+    new on the batch's pages, so polls during them are still answered without the database."""
+    batch = two_receipt_batch(user)
+    receipt = batch.receipts.first()
+    receipt.claim_for_processing()
+    etag = api_client.get(f"/api/batches/{batch.id}")["ETag"]
+    since = batch.change_tag()
+    assert logged_in_client.get(f"/batches/{batch.id}/?since={since}", **HTMX).status_code == 204
+    for event in ("read_file", "rapidocr", "ocr", "extract", "enhance"):
+        receipt.log(event, f"{event} done.")
+
+    with CaptureQueriesContext(connection) as queries:
+        api = api_client.get(f"/api/batches/{batch.id}", HTTP_IF_NONE_MATCH=etag)
+        page = logged_in_client.get(f"/batches/{batch.id}/?since={since}", **HTMX)
+
+    assert (api.status_code, page.status_code) == (304, 204)
+    assert len(queries) == 0
+
+
+def test_a_receipt_saved_with_a_new_file_type_is_seen_by_the_next_poll(api_client, user, db):
+    batch = two_receipt_batch(user)
+    etag = api_client.get(f"/api/batches/{batch.id}")["ETag"]
+    receipt = batch.receipts.first()
+    receipt.content_type = "image/jpeg"  # as the reader does when the bytes say another type
+    receipt.save(update_fields=["content_type"])
+    receipt.log("file_type", "The file is image/jpeg, not image/png.")
+
+    changed = api_client.get(f"/api/batches/{batch.id}", HTTP_IF_NONE_MATCH=etag)
+
+    assert changed.status_code == 200
+    assert {r["content_type"] for r in changed.json()["receipts"]} == {"image/jpeg", "image/png"}
+
+
 def test_a_memo_worked_out_before_a_change_is_never_used(api_client, user, db):
     """A poll reads the database, a change lands, then the poll keeps its memo: the memo is
     stamped with the generation from before the change, so the next poll sees the change."""
