@@ -21,6 +21,7 @@ gave is kept another way:
 - a job that hangs is stopped: RQ's alarm interrupts a job past its timeout, and one stuck
   where the alarm cannot reach it (inside a native call) is killed by the same thread
   RECEIPT_WORKER_HEARTBEAT × 3 seconds later, a worker death like any other;
+- its scheduler (a process RQ forks from it) stops when it dies, however it dies;
 - memory does not grow from job to job: after each one the worker hands freed memory back to
   the system, and a worker still holding more than RECEIPT_WORKER_MAX_MEMORY_MB starts itself
   afresh (same process id, same name) before it takes the next job.
@@ -42,6 +43,9 @@ from receipts import reading
 from receipts_site.metrics_process import share_worker_file
 
 logger = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1  # prctl(2)
+RECEIPTS_QUEUE = "receipts"  # receipts.jobs.QUEUE_NAME; importing it here would load the pipeline early
 
 
 def lower_cpu_priority(niceness):
@@ -69,6 +73,19 @@ def resident_megabytes():
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def die_with_parent():
+    """In a process the worker forks (RQ's scheduler): stop when the worker dies, killed or not,
+    instead of running on alone and holding the scheduler's lock. Linux only."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError, TypeError):
+        return
+    if os.getppid() != parent:  # the worker died before the line above took effect
+        os._exit(0)
 
 
 def release_free_memory():
@@ -120,9 +137,14 @@ class ReceiptWorker(SimpleWorker):
 
     def work(self, *args, **kwargs):
         niceness = lower_cpu_priority(settings.RECEIPT_WORKER_NICENESS)
-        load_readers()
+        if RECEIPTS_QUEUE in self.queue_names():
+            load_readers()
+            loaded = "with its OCR engines loaded"
+        else:  # a webhook worker: the engines' 400 MiB would never be used
+            loaded = "without OCR engines"
         share_worker_file(os.getpid())
-        logger.info("Worker %s runs at niceness %d with its OCR engines loaded.", self.name, niceness)
+        os.register_at_fork(after_in_child=die_with_parent)
+        logger.info("Worker %s runs at niceness %d %s.", self.name, niceness, loaded)
         worked = super().work(*args, **kwargs)
         if self.restart_requested:
             logging.shutdown()

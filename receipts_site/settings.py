@@ -141,7 +141,8 @@ RQ_QUEUES = {
     "webhooks": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60},
 }
 RQ_SHOW_ADMIN_LINK = True
-# Workers lower their CPU priority and share one metrics file per worker (receipts/worker.py).
+# Workers lower their CPU priority, read jobs in their own process and keep one metrics file
+# each (receipts/worker.py).
 RQ = {"WORKER_CLASS": "receipts.worker.ReceiptWorker"}
 # CPU niceness workers (and their Tesseract processes) run at, 0-19: above the web server's
 # 0, so progress polls are answered first while every core is reading receipts.

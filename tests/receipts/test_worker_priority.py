@@ -1,5 +1,6 @@
 """Workers read receipts at a lower CPU priority than the web server, so polls are answered first."""
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ import django_rq
 from django.conf import settings
 from rq import Worker
 
-from tests.conftest import PROJECT_DIR, wait_for
+from tests.conftest import PROJECT_DIR, manage_command, signal_groups, wait_for, worker_environment
 
 
 def niceness(pid):
@@ -56,3 +57,21 @@ def test_a_worker_reading_with_tesseract_alone_does_not_load_pp_ocr(worker_proce
 
 def registered(pid):
     return any(worker.pid == pid for worker in Worker.all(connection=django_rq.get_connection("receipts")))
+
+
+def test_a_webhook_worker_does_not_load_the_ocr_engines(transactional_db):
+    worker = subprocess.Popen(
+        manage_command("rqworker", "webhooks"), env=worker_environment(), cwd=PROJECT_DIR,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        connection = django_rq.get_connection("webhooks")
+        wait_for(
+            lambda: any(found.pid == worker.pid for found in Worker.all(connection=connection)),
+            message="the webhook worker to start working",
+        )
+        assert "onnxruntime" not in loaded_libraries(worker.pid)
+        assert niceness(worker.pid) == settings.RECEIPT_WORKER_NICENESS
+    finally:
+        signal_groups([worker.pid], signal.SIGKILL)
+        worker.wait()

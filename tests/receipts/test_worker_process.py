@@ -1,8 +1,10 @@
 """A worker reads receipts in its own process: a dead one is noticed in seconds, a hung job is
 stopped, and a worker holding too much memory starts itself afresh (receipts/worker.py)."""
 
+import os
 import signal
 import subprocess
+import sys
 import time
 
 import django_rq
@@ -119,3 +121,41 @@ def test_a_job_stuck_where_the_timeout_cannot_reach_it_is_stopped_with_its_worke
 def test_the_default_heartbeat_and_memory_limit():
     assert settings.RECEIPT_WORKER_HEARTBEAT == 5
     assert settings.RECEIPT_WORKER_MAX_MEMORY_MB == 1024
+
+
+PARENT = """
+import os, sys, time
+from receipts.worker import die_with_parent
+os.register_at_fork(after_in_child=die_with_parent)  # as a worker does before RQ forks its scheduler
+child = os.fork()
+if child == 0:
+    time.sleep(600)
+    os._exit(0)
+print(child, flush=True)
+time.sleep(600)
+"""
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_process_the_worker_forks_stops_when_the_worker_is_killed():
+    """RQ's scheduler is such a process: it must not run on alone, holding the scheduler's lock."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT], cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        child = int(parent.stdout.readline())
+        assert alive(child)
+
+        os.kill(parent.pid, signal.SIGKILL)  # the worker alone, as the kernel's OOM killer would
+
+        wait_for(lambda: not alive(child), timeout=30, message="the forked process to stop")
+    finally:
+        signal_groups([parent.pid], signal.SIGKILL)
+        parent.wait()
