@@ -28,7 +28,7 @@ gave is kept another way:
 """
 
 import ctypes
-import ctypes.util
+import functools
 import logging
 import os
 import signal
@@ -45,7 +45,6 @@ from receipts_site.metrics_process import share_worker_file
 logger = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
-RECEIPTS_QUEUE = "receipts"  # receipts.jobs.QUEUE_NAME; importing it here would load the pipeline early
 
 
 def lower_cpu_priority(niceness):
@@ -75,14 +74,20 @@ def resident_megabytes():
         return 0
 
 
+@functools.cache
+def c_library():
+    """The C library this process already runs on, opened once: looking it up by name
+    (ctypes.util.find_library) runs ldconfig, several milliseconds each time."""
+    return ctypes.CDLL(None)
+
+
 def die_with_parent():
     """In a process the worker forks (RQ's scheduler): stop when the worker dies, killed or not,
     instead of running on alone and holding the scheduler's lock. Linux only."""
     parent = os.getppid()
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError, TypeError):
+        c_library().prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
         return
     if os.getppid() != parent:  # the worker died before the line above took effect
         os._exit(0)
@@ -90,10 +95,9 @@ def die_with_parent():
 
 def release_free_memory():
     """Give memory the allocator keeps after freeing it back to the system (glibc only)."""
-    name = ctypes.util.find_library("c")
     try:
-        ctypes.CDLL(name).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):
+        c_library().malloc_trim(0)
+    except (OSError, AttributeError):
         pass  # another C library: its memory stays until the worker starts afresh
 
 
@@ -136,8 +140,11 @@ class ReceiptWorker(SimpleWorker):
         self.restart_requested = False
 
     def work(self, *args, **kwargs):
+        from receipts.jobs import QUEUE_NAME  # Django is set up by now (see load_readers)
+
         niceness = lower_cpu_priority(settings.RECEIPT_WORKER_NICENESS)
-        if RECEIPTS_QUEUE in self.queue_names():
+        c_library()  # opened before RQ forks the scheduler, which calls die_with_parent
+        if QUEUE_NAME in self.queue_names():
             load_readers()
             loaded = "with its OCR engines loaded"
         else:  # a webhook worker: the engines' 400 MiB would never be used
