@@ -155,7 +155,7 @@ RECEIPT_WORKER_HEARTBEAT = env_int("RECEIPT_WORKER_HEARTBEAT", 5)
 RECEIPT_WORKER_MAX_MEMORY_MB = env_int("RECEIPT_WORKER_MAX_MEMORY_MB", 1024)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "receipts_site.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "receipts"),
         "TIMEOUT": 60 * 60 * 24 * 30,
