@@ -1,4 +1,4 @@
-# Production image: gunicorn serving the app; the same image runs workers, the webhook
+# Production image: granian serving the app (scripts/web.sh); the same image runs workers, the webhook
 # worker and the sweep (compose.yaml runs them all). Workers read with Tesseract and
 # PP-OCRv6 (rapidocr on ONNX Runtime, from requirements.txt), one thread each
 # (OMP_THREAD_LIMIT=1); a worker holding both peaks below 1 GiB.
@@ -23,7 +23,7 @@ RUN python -c "from receipts.reading.engines import ppocr; ppocr.engine()" \
 
 USER receipts
 EXPOSE 8000
-# gunicorn.conf.py: threaded processes and a deep backlog, so polls are not refused under load.
+# scripts/web.sh: threaded processes and a deep backlog, so polls are not refused under load.
 # Workers (python manage.py rqworker receipts --with-scheduler) lower their own CPU priority
 # (RECEIPT_WORKER_NICENESS), so on a shared machine the web server is served first.
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn receipts_site.wsgi --bind 0.0.0.0:${PORT} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec scripts/web.sh --host 0.0.0.0 --port ${PORT} --access-log"]

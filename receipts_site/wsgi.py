@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn and other WSGI servers."""
+"""WSGI entry point: scripts/web.sh serves it with granian; any WSGI server can."""
 import os
 
 from django.core.wsgi import get_wsgi_application

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the app: web server (gunicorn), RQ workers and the recovery sweep.
+# Sets everything up and runs the app: web server (granian), RQ workers and the recovery sweep.
 # SQLite and local files by default; a local Redis is started when none answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,7 +87,7 @@ cat <<INFO
   Metrics: http://127.0.0.1:$port/metrics   Health: http://127.0.0.1:$port/healthz
 
 INFO
-$python -m gunicorn --bind "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port" &  # gunicorn.conf.py: threads and a deep backlog
+PYTHON=$python scripts/web.sh --host "${RECEIPT_BIND_ADDRESS:-127.0.0.1}" --port "$port" &  # processes, threads, backlog
 pids+=($!)
 # Any of them ending (the web server failing to bind, say) stops the rest.
 wait -n "${pids[@]}" || true

@@ -140,7 +140,7 @@ def test_run_starts_one_worker_per_core_though_it_limits_tesseract_threads(start
     wait_for(lambda: len(workers(script)) == CORES, message="the workers")
     assert len(children(script.process.pid, "rqworker webhooks")) == 1
     assert len(children(script.process.pid, "requeue_lost_receipts")) == 1
-    assert len(children(script.process.pid, "gunicorn")) == 1
+    assert len(children(script.process.pid, "granian receipts_site.wsgi:application")) == 1
 
 
 def test_receipt_workers_overrides_the_number_of_workers(start_run_script):

@@ -36,8 +36,8 @@ def parse_args(argv):
     add("--pool", type=int, default=50, help="distinct synthetic receipts the uploads cycle through (50)")
     add("--deadline", type=float, default=3600, help="seconds after upload by which every receipt must be final")
     add("--database-url", default=DEFAULT_DATABASE_URL, help="PostgreSQL database to (re)create for the run")
-    add("--web-server", choices=["gunicorn", "runserver"], default="gunicorn", help="web server (gunicorn)")
-    add("--web-args", default="", help="extra arguments for the web server (gunicorn.conf.py holds gunicorn's)")
+    add("--web-server", choices=["granian", "runserver"], default="granian", help="web server (granian)")
+    add("--web-args", default="", help="extra arguments for the web server (scripts/web.sh holds its settings)")
     add("--keep", action="store_true", help="keep the run's folder (logs, media) instead of deleting it")
     return parser.parse_args(argv)
 

@@ -1,4 +1,4 @@
-"""Start and stop the stack under test: Redis, a fresh database, gunicorn, workers, the sweep."""
+"""Start and stop the stack under test: Redis, a fresh database, the web server, workers, the sweep."""
 
 import os
 import secrets
@@ -35,7 +35,7 @@ def recreate_database(database_url: str) -> None:
 class Stack:
     """Every process of one deployment, started from this checkout, in `folder`."""
 
-    def __init__(self, folder: Path, database_url: str, workers: int, web_args: str, web_server: str = "gunicorn"):
+    def __init__(self, folder: Path, database_url: str, workers: int, web_args: str, web_server: str = "granian"):
         self.folder = folder
         self.workers = workers
         self.web_args = shlex.split(web_args)
@@ -69,7 +69,7 @@ class Stack:
         recreate_database(self.database_url)
         self._manage("migrate", "--noinput", "-v0")
         self._manage("collectstatic", "--noinput", "-v0")
-        self._spawn("web", self.web_command(), DATABASE_APPLICATION_NAME="receipts-loadtest-web")
+        self._spawn("web", self.web_command(), DATABASE_APPLICATION_NAME="receipts-loadtest-web", PYTHON=sys.executable)
         for number in range(1, self.workers + 1):
             self._spawn(
                 f"worker-{number}",
@@ -91,10 +91,10 @@ class Stack:
         wait_until(lambda: len(Worker.all(connection=workers)) >= self.workers, "the workers")
 
     def web_command(self) -> list[str]:
-        """gunicorn as configured in gunicorn.conf.py, or Django's development server to compare."""
+        """The web server as scripts/web.sh sets it up, or Django's development server to compare."""
         if self.web_server == "runserver":
             return [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload", *self.web_args]
-        return [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", *self.web_args]
+        return ["scripts/web.sh", "--host", "127.0.0.1", "--port", str(self.port), *self.web_args]
 
     def stop(self) -> None:
         """TERM everything (workers finish their receipt), then KILL what is left after a minute."""

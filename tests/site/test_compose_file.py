@@ -51,12 +51,11 @@ def test_app_services_build_this_project_and_run_its_commands(service):
         assert queue in settings.RQ_QUEUES
 
 
-def test_web_serves_the_wsgi_application_with_gunicorn():
+def test_web_serves_the_wsgi_application_with_the_projects_web_server_script():
     joined = " ".join(command_words("web"))
-    assert "gunicorn --bind 0.0.0.0:8000" in joined  # the application comes from gunicorn.conf.py
-    config = {}
-    exec((PROJECT_DIR / "gunicorn.conf.py").read_text(), config)  # noqa: S102  (our own config file)
-    assert importlib.import_module(config["wsgi_app"]).application is not None
+    assert "scripts/web.sh --host 0.0.0.0 --port 8000" in joined
+    served = re.search(r"-m granian (\S+):(\w+)", (PROJECT_DIR / "scripts/web.sh").read_text())
+    assert getattr(importlib.import_module(served[1]), served[2]) is not None
     assert "migrate" in joined
     assert SERVICES["web"]["ports"] == ["${WEB_PORT:-8000}:8000"]
     assert "/healthz" in " ".join(SERVICES["web"]["healthcheck"]["test"])
