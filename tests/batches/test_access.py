@@ -125,8 +125,10 @@ def test_the_proxy_scheme_header_is_believed_only_behind_a_proxy():
 
 def test_the_run_script_serves_on_the_loopback_address_unless_told_otherwise():
     script = (PROJECT_DIR / "scripts" / "run.sh").read_text()
-    served = [line for line in script.splitlines() if "--bind" in line or "runserver" in line]
+    served = [line for line in script.splitlines() if "scripts/web.sh" in line or "runserver" in line]
+    web_server = (PROJECT_DIR / "scripts" / "web.sh").read_text()
 
     assert len(served) == 1
-    assert '--bind "${RECEIPT_BIND_ADDRESS:-127.0.0.1}:$port"' in served[0]
+    assert '--host "${RECEIPT_BIND_ADDRESS:-127.0.0.1}"' in served[0]
     assert "0.0.0.0" not in script
+    assert 'GRANIAN_HOST="${GRANIAN_HOST:-127.0.0.1}"' in web_server  # its own default, too
