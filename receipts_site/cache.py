@@ -28,3 +28,7 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def redis_client(self):
+        """The client of the server written to, for what the cache's API lacks (pub/sub)."""
+        return self._cache.get_client(write=True)

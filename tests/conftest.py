@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from batches import polls
 from tests.receipt_images import receipt_png
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -74,8 +75,9 @@ def empty_redis_database():
 
 @pytest.fixture(autouse=True)
 def empty_redis():
-    """Each test starts with an empty queue and cache."""
+    """Each test starts with an empty queue and cache, and no copy of the cache kept by polls."""
     empty_redis_database()
+    polls.LOCAL.clear()
     yield
 
 
