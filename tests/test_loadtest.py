@@ -1,5 +1,6 @@
 """The load test's own pieces, and one small run of it end to end (figures are not asserted)."""
 
+import ast
 import io
 import subprocess
 import sys
@@ -86,3 +87,24 @@ def test_a_small_load_test_runs_and_finds_nothing_wrong(tmp_path):
                 "CPU during the concurrent batches", "load test (clients, samplers)", "OCR engines alone"]  # fmt: skip
     missing = [line for line in expected + headings if line not in result.stdout]
     assert not missing, result.stdout
+
+
+def test_the_poll_benchmark_measures_unchanged_and_full_polls_on_the_web_server():
+    db = settings.DATABASES["default"]
+    name = f"{db['NAME']}_polls"
+    command = [
+        sys.executable, "-m", "bench.loadtest.polls", "--batches", "3", "--rate", "12", "--seconds", "2",
+        "--database-url", f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}",
+    ]  # fmt: skip
+    try:
+        result = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300)
+    finally:
+        with psycopg.connect(f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/postgres", autocommit=True) as pg:
+            pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith(("unchanged", "full"))}
+    statuses = {kind: ast.literal_eval(row[row.index("{") :]) for kind, row in rows.items()}
+    assert set(statuses["unchanged"]) == {304, 204}
+    assert set(statuses["full"]) == {200}
+    assert "An unchanged poll costs the web server" in result.stdout
