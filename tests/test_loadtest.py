@@ -59,19 +59,24 @@ def test_the_cpu_by_role_adds_up_to_what_the_machine_spent():
     assert (used["workers"], used["web server"], used["machine"], used["other"]) == (15.0, 2.0, 20.0, 3.0)
 
 
-def test_a_small_load_test_runs_and_finds_nothing_wrong(tmp_path):
+def run_benchmark(module, *arguments):
+    """`python -m module arguments` on a database of its own, dropped afterwards."""
     db = settings.DATABASES["default"]
-    name = f"{db['NAME']}_loadtest"
-    command = [
-        sys.executable, "-m", "bench.loadtest", "--batches", "3", "--files", "2", "--users", "2", "--workers", "2",
-        "--fairness-big", "3", "--fairness-small", "2", "--pool", "4",
-        "--database-url", f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}",
-    ]  # fmt: skip
+    server = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}"
+    name = f"{db['NAME']}_{module.rsplit('.', 1)[-1]}"
+    command = [sys.executable, "-m", module, *arguments, "--database-url", f"{server}/{name}"]
     try:
-        result = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600)
+        return subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600)
     finally:
-        with psycopg.connect(f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/postgres", autocommit=True) as pg:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as pg:
             pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_small_load_test_runs_and_finds_nothing_wrong():
+    result = run_benchmark(
+        "bench.loadtest", "--batches", "3", "--files", "2", "--users", "2", "--workers", "2",
+        "--fairness-big", "3", "--fairness-small", "2", "--pool", "4",
+    )  # fmt: skip
 
     assert result.returncode == 0, result.stderr[-3000:]
     expected = [
@@ -90,17 +95,7 @@ def test_a_small_load_test_runs_and_finds_nothing_wrong(tmp_path):
 
 
 def test_the_poll_benchmark_measures_unchanged_and_full_polls_on_the_web_server():
-    db = settings.DATABASES["default"]
-    name = f"{db['NAME']}_polls"
-    command = [
-        sys.executable, "-m", "bench.loadtest.polls", "--batches", "3", "--rate", "12", "--seconds", "2",
-        "--database-url", f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}",
-    ]  # fmt: skip
-    try:
-        result = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300)
-    finally:
-        with psycopg.connect(f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/postgres", autocommit=True) as pg:
-            pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    result = run_benchmark("bench.loadtest.polls", "--batches", "3", "--rate", "12", "--seconds", "2")
 
     assert result.returncode == 0, result.stderr[-3000:]
     rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith(("unchanged", "full"))}
