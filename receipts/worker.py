@@ -22,9 +22,24 @@ gave is kept another way:
   where the alarm cannot reach it (inside a native call) is killed by the same thread
   RECEIPT_WORKER_HEARTBEAT × 3 seconds later, a worker death like any other;
 - its scheduler (a process RQ forks from it) stops when it dies, however it dies;
-- memory does not grow from job to job: after each one the worker hands freed memory back to
-  the system, and a worker still holding more than RECEIPT_WORKER_MAX_MEMORY_MB starts itself
-  afresh (same process id, same name) before it takes the next job.
+- memory does not grow from job to job: a worker holding more than
+  RECEIPT_WORKER_MAX_MEMORY_MB after a job hands freed memory back to the system, and if it
+  still holds more, starts itself afresh (same process id, same name) before the next job.
+
+Between jobs it keeps the memory a read freed (`keep_freed_memory`), because the next read
+needs as much again. glibc's defaults give the larger image and tensor buffers back to the
+kernel as soon as they are freed, and handing everything back after each job (malloc_trim)
+did the same for the rest: the next read then faults every page in again, zeroed by the
+kernel. Measured on 30 synthetic receipts read one after another in one process with both
+engines (CPU per receipt, page faults per receipt):
+
+| after each read | user | system | faults | time inside the engines |
+| --- | --- | --- | --- | --- |
+| malloc_trim (as before) | 1.17 s | 0.24 s | 68,000 | 1.50 s |
+| glibc's defaults | 1.12 s | 0.07 s | 24,000 | 1.28 s |
+| keep_freed_memory | 1.11 s | 0.02 s | 6,900 | 1.22 s |
+
+It costs about 30 MiB more resident memory between jobs (468 against 438 MiB).
 """
 
 import ctypes
@@ -93,6 +108,27 @@ def die_with_parent():
         os._exit(0)
 
 
+# mallopt's parameters (glibc's malloc.h)
+M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
+MiB = 1024 * 1024
+
+
+def keep_freed_memory():
+    """Have the allocator reuse what a read frees rather than give it back to the kernel (glibc).
+
+    Buffers up to 32 MiB come from the heap instead of a mapping of their own, and up to
+    128 MiB freed at the heap's top stay for the next read. Larger buffers (a 60-megapixel
+    page) are still mapped, and unmapped when freed.
+    """
+    library = c_library()
+    try:
+        library.mallopt(M_MMAP_THRESHOLD, 32 * MiB)
+        library.mallopt(M_TRIM_THRESHOLD, 128 * MiB)
+        library.mallopt(M_TOP_PAD, 16 * MiB)
+    except AttributeError:
+        pass  # another C library: its own defaults
+
+
 def release_free_memory():
     """Give memory the allocator keeps after freeing it back to the system (glibc only)."""
     try:
@@ -145,6 +181,7 @@ class ReceiptWorker(SimpleWorker):
         niceness = lower_cpu_priority(settings.RECEIPT_WORKER_NICENESS)
         c_library()  # opened before RQ forks the scheduler, which calls die_with_parent
         if QUEUE_NAME in self.queue_names():
+            keep_freed_memory()
             load_readers()
             loaded = "with its OCR engines loaded"
         else:  # a webhook worker: the engines' 400 MiB would never be used
@@ -174,6 +211,10 @@ class ReceiptWorker(SimpleWorker):
         self.release_memory()
 
     def release_memory(self):
+        """Over RECEIPT_WORKER_MAX_MEMORY_MB: give freed memory back, and if that is not enough,
+        start afresh. Under it, memory is kept for the next job (see the module's docstring)."""
+        if resident_megabytes() <= settings.RECEIPT_WORKER_MAX_MEMORY_MB:
+            return
         release_free_memory()
         held = resident_megabytes()
         if held > settings.RECEIPT_WORKER_MAX_MEMORY_MB:

@@ -64,10 +64,11 @@ def engine_speed(paths: list[Path], processes: int, niceness: int) -> float:
 
 
 def _engine_process(niceness: int) -> None:
-    from receipts.worker import lower_cpu_priority
+    from receipts.worker import keep_freed_memory, lower_cpu_priority
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    lower_cpu_priority(niceness)  # the workers' own rule: to that niceness, never further
+    lower_cpu_priority(niceness)  # the workers' own rules: to that niceness, never further,
+    keep_freed_memory()  # and the allocator set up as a receipt worker sets it
 
 
 def _engine_seconds(path: Path) -> float:
