@@ -37,9 +37,11 @@ engines (CPU per receipt, page faults per receipt):
 | --- | --- | --- | --- | --- |
 | malloc_trim (as before) | 1.17 s | 0.24 s | 68,000 | 1.50 s |
 | glibc's defaults | 1.12 s | 0.07 s | 24,000 | 1.28 s |
-| keep_freed_memory | 1.11 s | 0.02 s | 6,900 | 1.22 s |
+| keep_freed_memory | 1.12 s | 0.04 s | 11,000 | 1.25 s |
 
-It costs about 30 MiB more resident memory between jobs (468 against 438 MiB).
+A threshold of 32 MiB instead of 16 faulted less (6,900) but raised the peak on the largest
+accepted TIFF past 1 GiB RSS (`python -m bench.loadtest.memory`); at 16 MiB every peak there
+stays under it.
 """
 
 import ctypes
@@ -116,13 +118,13 @@ MiB = 1024 * 1024
 def keep_freed_memory():
     """Have the allocator reuse what a read frees rather than give it back to the kernel (glibc).
 
-    Buffers up to 32 MiB come from the heap instead of a mapping of their own, and up to
+    Buffers up to 16 MiB come from the heap instead of a mapping of their own, and up to
     128 MiB freed at the heap's top stay for the next read. Larger buffers (a 60-megapixel
     page) are still mapped, and unmapped when freed.
     """
     library = c_library()
     try:
-        library.mallopt(M_MMAP_THRESHOLD, 32 * MiB)
+        library.mallopt(M_MMAP_THRESHOLD, 16 * MiB)
         library.mallopt(M_TRIM_THRESHOLD, 128 * MiB)
         library.mallopt(M_TOP_PAD, 16 * MiB)
     except AttributeError:
