@@ -2,13 +2,16 @@
 
 import ast
 import io
+import socket
 import subprocess
 import sys
+import threading
 
 import psycopg
 from django.conf import settings
 from PIL import Image
 
+from bench.loadtest.client import Connection, Record
 from bench.loadtest.files import tagged
 from bench.loadtest.monitor import CpuByRole
 from bench.loadtest.report import percentile
@@ -103,3 +106,39 @@ def test_the_poll_benchmark_measures_unchanged_and_full_polls_on_the_web_server(
     assert set(statuses["unchanged"]) == {304, 204}
     assert set(statuses["full"]) == {200}
     assert "An unchanged poll costs the web server" in result.stdout
+
+
+def test_the_load_tests_client_reads_lengths_chunks_and_empty_answers_on_one_connection():
+    answers = [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"a\"\r\n\r\nhello",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nX-Trailer: 1\r\n\r\n",
+        b"HTTP/1.1 304 Not Modified\r\nETag: \"a\"\r\n\r\n",
+        b"HTTP/1.1 204 No Content\r\n\r\n",
+    ]
+    listener = socket.create_server(("127.0.0.1", 0))
+    requests = []
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn, conn.makefile("rb") as reader:
+            for answer in answers:
+                lines = []
+                while (line := reader.readline()) not in (b"\r\n", b""):
+                    lines.append(line)
+                requests.append(lines)
+                conn.sendall(answer)
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    record = Record()
+    connection = Connection(f"http://127.0.0.1:{listener.getsockname()[1]}", record)
+
+    got = [connection.request("poll", "GET", f"/{n}", headers={"If-None-Match": '"a"'}) for n in range(4)]
+    connection.close()
+    listener.close()
+
+    assert [(status, data) for status, _, data in got] == [(200, b"hello"), (200, b"abcde"), (304, b""), (204, b"")]
+    assert got[0][1].getheader("ETag") == '"a"'
+    assert len(requests) == 4 and requests[3][0] == b"GET /3 HTTP/1.1\r\n"
+    assert b'If-None-Match: "a"\r\n' in requests[0]
+    assert record.errors == {} and sum(record.statuses.values()) == 4
