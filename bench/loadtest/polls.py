@@ -33,6 +33,7 @@ from pathlib import Path
 import django
 from PIL import Image, ImageDraw
 
+from bench.loadtest.client import Connection, Record
 from bench.loadtest.monitor import cpu_seconds
 from bench.loadtest.stack import DEFAULT_DATABASE_URL, Stack
 
@@ -92,15 +93,20 @@ def make_polls(stack, batches):
             f"GET {{path}} HTTP/1.1\r\nHost: {host}\r\nCookie: sessionid={account.session_cookie}\r\n"
             "HX-Request: true\r\n"
         )
-        etag = header(request(stack.port, (api + "\r\n").encode()), b"etag")
+        client = Connection(stack.url, Record())
+        api_answer = client.request("setup", "GET", f"/api/batches/{batch.id}", headers=token_headers(account))
+        page_answer = client.request("setup", "GET", f"/batches/{batch.id}/", headers=page_headers(account))
+        client.close()
+        if api_answer is None or page_answer is None or api_answer[0] != 200 or page_answer[0] != 200:
+            raise RuntimeError(f"The first answers for batch {batch.id} were {api_answer} and {page_answer}.")
+        etag = api_answer[1].getheader("ETag")
+        tagged_page = html.unescape(HX_GET.search(page_answer[2]).group(1).decode())
         first_page = page.format(path=f"/batches/{batch.id}/") + "\r\n"
-        partial = HX_GET.search(request(stack.port, first_page.encode()))
-        tagged_page = html.unescape(partial.group(1).decode())
         polls.append(
             {
                 "full": [(api + "\r\n").encode(), first_page.encode()],
                 "unchanged": [
-                    (api + f"If-None-Match: {etag.decode()}\r\n\r\n").encode(),
+                    (api + f"If-None-Match: {etag}\r\n\r\n").encode(),
                     (page.format(path=tagged_page) + "\r\n").encode(),
                 ],
             }
@@ -116,21 +122,12 @@ def small_png(text):
     return buffer.getvalue()
 
 
-def request(port, data):
-    with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.sendall(data.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
+def token_headers(account):
+    return {"Authorization": f"Token {account.token}"}
 
 
-def header(response, name):
-    for line in response.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
-        key, _, value = line.partition(b":")
-        if key.strip().lower() == name:
-            return value.strip()
-    raise RuntimeError(f"No {name.decode()} header in:\n{response[:500].decode(errors='replace')}")
+def page_headers(account):
+    return {"Cookie": f"sessionid={account.session_cookie}", "HX-Request": "true"}
 
 
 def measure(stack, polls, kind, rate, seconds):
