@@ -14,7 +14,7 @@ from PIL import Image
 from bench.loadtest.client import Connection, Record
 from bench.loadtest.files import tagged
 from bench.loadtest.monitor import CpuByRole
-from bench.loadtest.report import percentile
+from bench.loadtest.report import percentile, print_queue
 from tests.conftest import PROJECT_DIR
 from tests.receipt_images import image_bytes, receipt_lines, render_lines
 
@@ -51,15 +51,29 @@ def test_percentiles_pick_the_value_at_that_rank():
 
 def test_the_cpu_by_role_adds_up_to_what_the_machine_spent():
     spent = {"workers": iter([10.0, 25.0]), "web server": iter([1.0, 3.0])}
-    clock = iter([100.0, 120.0])
+    clock, steal = iter([100.0, 120.0]), iter([5.0, 6.0])
     cpu = CpuByRole({role: values.__next__ for role, values in spent.items()})
     cpu.snapshot = lambda: {**{role: seconds() for role, seconds in cpu.roles.items()},
-                            "machine": next(clock), "wall": 0.0}  # fmt: skip
+                            "machine": next(clock), "steal": next(steal), "wall": 0.0}  # fmt: skip
 
     cpu.start()
     used = cpu.stop()
 
-    assert (used["workers"], used["web server"], used["machine"], used["other"]) == (15.0, 2.0, 20.0, 3.0)
+    assert (used["workers"], used["web server"], used["machine"], used["steal"], used["other"]) == (
+        15.0, 2.0, 20.0, 1.0, 2.0,
+    )  # fmt: skip
+
+
+def test_the_queue_table_gives_each_spans_idle_and_stolen_share_of_the_cores(capsys):
+    # seconds, in Redis, queued, processing, finished, load, idle and stolen seconds so far
+    rows = [(0, 9, 9, 0, 0, 1.0, 100.0, 10.0), (5, 7, 7, 2, 0, 2.0, 101.0, 10.5), (10, 5, 5, 2, 2, 2.5, 101.0, 11.5)]
+
+    print_queue(rows, cores=2, limit=20)
+
+    lines = capsys.readouterr().out.splitlines()[-3:]
+    assert lines[0].split() == ["0", "9", "9", "0", "0", "1.00", "0.0", "0.0"]
+    assert lines[1].split() == ["5", "7", "7", "2", "0", "2.00", "10.0", "5.0"]
+    assert lines[2].split() == ["10", "5", "5", "2", "2", "2.50", "0.0", "10.0"]
 
 
 def run_benchmark(module, *arguments):
@@ -92,7 +106,8 @@ def test_a_small_load_test_runs_and_finds_nothing_wrong():
         "Fairness: 2 receipts alone",
     ]
     headings = ["poll: API", "poll: batch page", "upload", "Queue depth over time", "one worker", "web server",
-                "CPU during the concurrent batches", "load test (clients, samplers)", "OCR engines alone"]  # fmt: skip
+                "CPU during the concurrent batches", "load test (clients, samplers)", "stolen by the hypervisor",
+                "idle %", "OCR engines alone"]  # fmt: skip
     missing = [line for line in expected + headings if line not in result.stdout]
     assert not missing, result.stdout
 

@@ -77,7 +77,7 @@ def run(args, stack, folder):
     speed_after = measure_engine(args, pool)
     report.print_latencies(record)
     report.print_outcome(checks.outcome(ids, answers), (speed_before + speed_after) / 2, args.workers)
-    report.print_queue(depth.rows)
+    report.print_queue(depth.rows, os.cpu_count())
     if args.fairness_big:
         fairness(args, stack, pool)
     memory.stop()

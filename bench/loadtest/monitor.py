@@ -130,7 +130,8 @@ class MemorySampler(Sampler):
 
 
 class QueueSampler(Sampler):
-    """Jobs waiting in Redis and receipts by status in the database, with the load average."""
+    """Jobs waiting in Redis and receipts by status in the database, with the load average and the
+    machine's idle and stolen CPU seconds so far (report.print_queue shows each span's share)."""
 
     def __init__(self, queue_length, receipt_counts, interval: float = 5):
         super().__init__(interval)
@@ -149,6 +150,7 @@ class QueueSampler(Sampler):
                 counts.get("processing", 0),
                 counts.get("completed", 0) + counts.get("failed", 0),
                 os.getloadavg()[0],
+                *machine_idle_and_steal(),
             )
         )
 
@@ -166,12 +168,25 @@ def cpu_seconds(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu_times() -> list[float]:
+    """The first eight columns of /proc/stat's "cpu" line, in seconds summed over every core: user,
+    nice, system, idle, iowait, irq, softirq, steal."""
+    line = read_proc("/proc/stat").split(b"\n", 1)[0]
+    return [int(value) / os.sysconf("SC_CLK_TCK") for value in line.split()[1:9]]
+
+
 def machine_cpu_seconds() -> float:
-    """CPU seconds every core of the machine has spent busy since it started."""
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (
-        int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
-    )
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds every core of the machine has spent busy since it started, including time the
+    hypervisor gave to other machines while this one had work (steal)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = machine_cpu_times()
+    return user + nice + system + irq + softirq + steal
+
+
+def machine_idle_and_steal() -> tuple[float, float]:
+    """CPU seconds every core has spent idle (with nothing runnable, I/O waits included) and stolen
+    by the hypervisor, since the machine started."""
+    times = machine_cpu_times()
+    return times[3] + times[4], times[7]
 
 
 def own_cpu_seconds() -> float:
@@ -193,6 +208,7 @@ class CpuByRole:
         return {
             **{role: seconds() for role, seconds in self.roles.items()},
             "machine": machine_cpu_seconds(),
+            "steal": machine_idle_and_steal()[1],
             "wall": time.monotonic(),
         }
 
@@ -202,5 +218,5 @@ class CpuByRole:
     def stop(self) -> dict[str, float]:
         last = self.snapshot()
         spent = {role: last[role] - self.first[role] for role in last}
-        spent["other"] = spent["machine"] - sum(spent[role] for role in self.roles)
+        spent["other"] = spent["machine"] - spent["steal"] - sum(spent[role] for role in self.roles)
         return spent

@@ -48,18 +48,32 @@ def print_cpu(spent, cores):
     available = spent["wall"] * cores
     print(f"CPU during the concurrent batches ({cores} cores x {spent['wall']:.0f} s = {available:.0f} core-seconds)")
     for role, seconds in spent.items():
-        if role not in ("wall", "machine"):
+        if role not in ("wall", "machine", "steal"):
             print(f"  {role:32} {seconds:8.1f} s  {100 * seconds / available:5.1f} %")
+    steal = spent.get("steal", 0.0)
+    print(f"  {'stolen by the hypervisor':32} {steal:8.1f} s  {100 * steal / available:5.1f} %")
     print(f"  {'idle':32} {available - spent['machine']:8.1f} s  {100 * (1 - spent['machine'] / available):5.1f} %")
 
 
-def print_queue(rows, limit=20):
+def print_queue(rows, cores, limit=20):
+    """Every few samples of QueueSampler, with the share of the machine's CPU that was idle and
+    that the hypervisor took since the row before (on the first row, since the sample before)."""
     print("\nQueue depth over time")
-    print("     s  in Redis  queued  processing  finished  load avg")
+    print("     s  in Redis  queued  processing  finished  load avg  idle %  stolen %")
     step = max(1, len(rows) // limit)
-    shown = rows[::step] + ([rows[-1]] if rows and (len(rows) - 1) % step else [])
-    for seconds, redis_jobs, queued, processing, finished, load in shown:
-        print(f"  {seconds:>4.0f}  {redis_jobs:>8}  {queued:>6}  {processing:>10}  {finished:>8}  {load:>8.2f}")
+    indexes = list(range(0, len(rows), step))
+    if rows and indexes[-1] != len(rows) - 1:
+        indexes.append(len(rows) - 1)
+    for number, index in enumerate(indexes):
+        seconds, redis_jobs, queued, processing, finished, load, idle, steal = rows[index]
+        before = rows[indexes[number - 1] if number else max(0, index - 1)]
+        available = (seconds - before[0]) * cores
+        idle_share = 100 * (idle - before[6]) / available if available else 0.0
+        steal_share = 100 * (steal - before[7]) / available if available else 0.0
+        print(
+            f"  {seconds:>4.0f}  {redis_jobs:>8}  {queued:>6}  {processing:>10}  {finished:>8}  {load:>8.2f}"
+            f"  {idle_share:>6.1f}  {steal_share:>8.1f}"
+        )
 
 
 def print_fairness(alone, behind, small, big):
