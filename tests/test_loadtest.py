@@ -11,9 +11,10 @@ import psycopg
 from django.conf import settings
 from PIL import Image
 
+from bench.loadtest import monitor
 from bench.loadtest.client import Connection, Record
 from bench.loadtest.files import tagged
-from bench.loadtest.monitor import CpuByRole
+from bench.loadtest.monitor import CpuByRole, MemorySampler
 from bench.loadtest.report import percentile, print_queue
 from tests.conftest import PROJECT_DIR
 from tests.receipt_images import image_bytes, receipt_lines, render_lines
@@ -74,6 +75,27 @@ def test_the_queue_table_gives_each_spans_idle_and_stolen_share_of_the_cores(cap
     assert lines[0].split() == ["0", "9", "9", "0", "0", "1.00", "0.0", "0.0"]
     assert lines[1].split() == ["5", "7", "7", "2", "0", "2.00", "10.0", "5.0"]
     assert lines[2].split() == ["10", "5", "5", "2", "2", "2.50", "0.0", "10.0"]
+
+
+def test_the_memory_sampler_reads_pss_only_at_a_new_rss_peak_or_when_it_is_due(monkeypatch):
+    rss = {1: 100, 2: 500}
+    pss_reads = []
+    monkeypatch.setattr(monitor, "children_by_parent", lambda: {})
+    monkeypatch.setattr(monitor, "rss_kib", rss.get)
+    monkeypatch.setattr(monitor, "memory_kib", lambda pid: pss_reads.append(pid) or (rss[pid], rss[pid] - 10))
+    sampler = MemorySampler([1], [2], pss_every=3600)
+
+    sampler.sample()  # the first sample is due
+    first = len(pss_reads)
+    for _ in range(5):
+        sampler.sample()  # RSS as high as before, not higher
+    steady = len(pss_reads) - first
+    rss[2] = 600
+    sampler.sample()
+
+    assert (first, steady, pss_reads[-1]) == (2, 0, 2)
+    assert sampler.peaks["one worker"] == [600, 590]
+    assert sampler.peaks["web server"] == [100, 90]
 
 
 def run_benchmark(module, *arguments):

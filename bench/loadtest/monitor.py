@@ -121,7 +121,7 @@ class MemorySampler(Sampler):
         peak = self.peaks[role]
         for pids in groups:
             rss = sum(rss_kib(pid) for pid in pids)
-            if every or rss >= peak[0]:
+            if every or rss > peak[0]:
                 for pid in pids:
                     if pid not in pss:
                         pss[pid] = memory_kib(pid)[1]
