@@ -52,11 +52,12 @@ def engine_speed(paths: list[Path], processes: int, niceness: int) -> float:
     """Files per second the OCR engines alone read on `paths`, `processes` at once.
 
     Each process reads every file it is given the way a worker does (receipts.reading.read with
-    the settings' engines, one thread each, at the workers' CPU priority), and counts only the
-    seconds spent inside the engines' calls: PP-OCRv6 on every page, and Tesseract where the
-    cascade asks for it. Those seconds, spread over the processes, are what the workers cannot
-    do without; everything else a worker spends (opening the file, extraction, the database,
-    the queue, waiting for work) is what the load test's throughput is compared against.
+    the settings' engines loaded beforehand, one thread each, at the workers' CPU priority),
+    and counts only the seconds spent inside the engines' calls: PP-OCRv6 on every page, and
+    Tesseract where the cascade asks for it. Those seconds, spread over the processes, are what
+    the workers cannot do without; everything else a worker spends (opening the file,
+    extraction, the database, the queue, waiting for work) is what the load test's throughput
+    is compared against.
     """
     with ProcessPoolExecutor(processes, initializer=_engine_process, initargs=(niceness,)) as pool:
         seconds = sum(pool.map(_engine_seconds, paths))
@@ -64,11 +65,12 @@ def engine_speed(paths: list[Path], processes: int, niceness: int) -> float:
 
 
 def _engine_process(niceness: int) -> None:
-    from receipts.worker import keep_freed_memory, lower_cpu_priority
+    from receipts.worker import keep_freed_memory, load_readers, lower_cpu_priority
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     lower_cpu_priority(niceness)  # the workers' own rules: to that niceness, never further,
-    keep_freed_memory()  # and the allocator set up as a receipt worker sets it
+    keep_freed_memory()  # the allocator set up as a receipt worker sets it,
+    load_readers()  # and the engines loaded before the first file, as a worker loads them before its first job
 
 
 def _engine_seconds(path: Path) -> float:
