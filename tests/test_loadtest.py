@@ -2,6 +2,8 @@
 
 import ast
 import io
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -96,6 +98,33 @@ def test_the_memory_sampler_reads_pss_only_at_a_new_rss_peak_or_when_it_is_due(m
     assert (first, steady, pss_reads[-1]) == (2, 0, 2)
     assert sampler.peaks["one worker"] == [600, 590]
     assert sampler.peaks["web server"] == [100, 90]
+
+
+def test_a_workers_memory_counts_the_programs_it_runs_but_not_the_copies_of_itself_it_forked():
+    # A stand-in worker: it forks a copy of itself (as RQ forks its scheduler) and runs `sleep`
+    # (as it runs Tesseract), then says both are up.
+    script = (
+        "import os, subprocess, sys, time\n"
+        "if os.fork() == 0:\n    time.sleep(60)\n    os._exit(0)\n"
+        "subprocess.Popen(['sleep', '60'])\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert worker.stdout.readline() == "ready\n"
+        own, forks = monitor.split_forks(monitor.process_tree(worker.pid))
+        assert own[0] == worker.pid
+        assert [monitor.program(pid).rsplit("/", 1)[-1] for pid in own[1:]] == ["sleep"]
+        assert len(forks) == 1 and monitor.program(forks[0]) == monitor.program(worker.pid)
+    finally:
+        signal_tree(worker.pid)
+        worker.wait()
+
+
+def signal_tree(pid):
+    for child in reversed(monitor.process_tree(pid)):
+        os.kill(child, signal.SIGKILL)
 
 
 def run_benchmark(module, *arguments):

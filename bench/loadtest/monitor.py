@@ -88,8 +88,31 @@ class Sampler(threading.Thread):
         self.join()
 
 
+def program(pid: int) -> str:
+    """The file a process runs (a forked child runs its parent's until it execs another)."""
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return ""
+
+
+def split_forks(tree: list[int]) -> tuple[list[int], list[int]]:
+    """A worker's process tree (the worker first) as (the worker with the programs it runs, such
+    as Tesseract; the copies of itself it forked, such as RQ's scheduler).
+
+    A fork shares its parent's pages until either writes them: RSS counts them in both, so a
+    worker's RSS with its scheduler's added would count most of the worker twice.
+    """
+    worker = program(tree[0])
+    own, forks = [tree[0]], []
+    for pid in tree[1:]:
+        (forks if program(pid) == worker else own).append(pid)
+    return own, forks
+
+
 class MemorySampler(Sampler):
-    """Peak RSS and PSS per role: the whole web server, one worker (with its children), all workers.
+    """Peak RSS and PSS per role: the whole web server; one worker with the programs it runs
+    (Tesseract); all workers; and the RQ schedulers the workers forked (see split_forks).
 
     RSS is read at every sample. PSS, which costs the kernel a walk of each address space, is
     read when a role's RSS is at its highest so far, and at least every `pss_every` seconds:
@@ -107,7 +130,9 @@ class MemorySampler(Sampler):
 
     def sample(self):
         parents = children_by_parent()
-        workers = [process_tree(root, parents) for root in self.worker_pids]
+        trees = [split_forks(process_tree(root, parents)) for root in self.worker_pids]
+        workers = [own for own, _ in trees]
+        forks = [pid for _, tree_forks in trees for pid in tree_forks]
         web = [pid for root in self.web_pids for pid in process_tree(root, parents)]
         every = time.monotonic() >= self.next_pss
         if every:
@@ -116,6 +141,7 @@ class MemorySampler(Sampler):
         self._keep("web server", [web], every, pss)
         self._keep("one worker", workers, every, pss)
         self._keep("all workers", [[pid for tree in workers for pid in tree]], every, pss)
+        self._keep("RQ schedulers", [forks], every, pss)
 
     def _keep(self, role, groups, every, pss):
         peak = self.peaks[role]

@@ -86,7 +86,7 @@ def print_fairness(alone, behind, small, big):
 
 def print_memory(peaks):
     print("\nPeak memory (MiB)            RSS      PSS")
-    for role in ("web server", "one worker", "all workers"):
+    for role in ("web server", "one worker", "all workers", "RQ schedulers"):
         rss, pss = peaks.get(role, (0, 0))
         print(f"  {role:<24} {rss / 1024:>7.0f}  {pss / 1024:>7.0f}")
 
