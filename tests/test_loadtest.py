@@ -158,7 +158,8 @@ def test_a_small_load_test_runs_and_finds_nothing_wrong():
     ]
     headings = ["poll: API", "poll: batch page", "upload", "Queue depth over time", "one worker", "web server",
                 "CPU during the concurrent batches", "load test (clients, samplers)", "stolen by the hypervisor",
-                "idle %", "OCR engines alone"]  # fmt: skip
+                "idle %", "OCR engines alone", "s of CPU per file",
+                "made of: the workers' share of the cores"]  # fmt: skip
     missing = [line for line in expected + headings if line not in result.stdout]
     assert not missing, result.stdout
 

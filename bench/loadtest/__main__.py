@@ -14,7 +14,7 @@ import django
 import redis
 
 from bench.loadtest import report
-from bench.loadtest.files import ReceiptPool, engine_speed
+from bench.loadtest.files import EngineSpeed, ReceiptPool, engine_speed
 from bench.loadtest.monitor import CpuByRole, MemorySampler, QueueSampler, cpu_seconds, own_cpu_seconds
 from bench.loadtest.stack import DEFAULT_DATABASE_URL, Stack
 
@@ -72,11 +72,14 @@ def run(args, stack, folder):
     pool = ReceiptPool(folder / "pool", args.pool)
     memory = MemorySampler(stack.pids("web"), stack.pids("worker"))
     memory.start()
-    speed_before = measure_engine(args, pool)
-    ids, answers, record, depth = concurrent_load(args, stack, pool)
-    speed_after = measure_engine(args, pool)
+    before = measure_engine(args, pool)
+    ids, answers, record, depth, spent = concurrent_load(args, stack, pool)
+    after = measure_engine(args, pool)
     report.print_latencies(record)
-    report.print_outcome(checks.outcome(ids, answers), (speed_before + speed_after) / 2, args.workers)
+    engines = EngineSpeed(
+        (before.files_per_second + after.files_per_second) / 2, (before.cpu_per_file + after.cpu_per_file) / 2
+    )
+    report.print_outcome(checks.outcome(ids, answers), engines, args.workers, spent, os.cpu_count())
     report.print_queue(depth.rows, os.cpu_count())
     if args.fairness_big:
         fairness(args, stack, pool)
@@ -93,7 +96,7 @@ def measure_engine(args, pool):
     print(
         f"OCR engines alone ({settings.RECEIPT_OCR_ENGINES}, the cascade's own calls, niceness "
         f"{settings.RECEIPT_WORKER_NICENESS}) on the {len(pool.paths)} pool files, {args.workers} at once: "
-        f"{speed:.2f} files/s"
+        f"{speed.files_per_second:.2f} files/s, {speed.cpu_per_file:.3f} s of CPU per file"
     )
     return speed
 
@@ -116,7 +119,7 @@ def concurrent_load(args, stack, pool):
         f"all polled to the end in {time.monotonic() - started:.0f} s"
     )
     report.print_cpu(spent, os.cpu_count())
-    return ids, answers, record, depth
+    return ids, answers, record, depth, spent
 
 
 def stack_roles(stack):

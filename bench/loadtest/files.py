@@ -9,6 +9,7 @@ import os
 import struct
 import zlib
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.synthetic import make_synthetic_set
@@ -48,8 +49,15 @@ def tagged(data: bytes, tag: bytes) -> bytes:
     raise ValueError("Only JPEG and PNG pool files can be tagged.")
 
 
-def engine_speed(paths: list[Path], processes: int, niceness: int) -> float:
-    """Files per second the OCR engines alone read on `paths`, `processes` at once.
+@dataclass
+class EngineSpeed:
+    files_per_second: float
+    cpu_per_file: float  # CPU seconds inside the engines' calls per file, Tesseract's included
+
+
+def engine_speed(paths: list[Path], processes: int, niceness: int) -> EngineSpeed:
+    """Files per second the OCR engines alone read on `paths`, `processes` at once, and the CPU
+    seconds their calls took per file.
 
     Each process reads every file it is given the way a worker does (receipts.reading.read with
     the settings' engines loaded beforehand, one thread each, at the workers' CPU priority),
@@ -60,8 +68,9 @@ def engine_speed(paths: list[Path], processes: int, niceness: int) -> float:
     is compared against.
     """
     with ProcessPoolExecutor(processes, initializer=_engine_process, initargs=(niceness,)) as pool:
-        seconds = sum(pool.map(_engine_seconds, paths))
-    return len(paths) / (seconds / processes)
+        runs = list(pool.map(_engine_seconds, paths))
+    seconds = sum(wall for wall, _ in runs)
+    return EngineSpeed(len(paths) / (seconds / processes), sum(cpu for _, cpu in runs) / len(paths))
 
 
 def _engine_process(niceness: int) -> None:
@@ -73,9 +82,11 @@ def _engine_process(niceness: int) -> None:
     load_readers()  # and the engines loaded before the first file, as a worker loads them before its first job
 
 
-def _engine_seconds(path: Path) -> float:
+def _engine_seconds(path: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds inside the engines' calls on one file."""
     from receipts.pipeline import read_options
     from receipts.reading import read
 
     reading = read(path.read_bytes(), CONTENT_TYPES[path.suffix], read_options())
-    return sum(engine_reading.run.seconds for engine_reading in reading.readings)
+    runs = [engine_reading.run for engine_reading in reading.readings]
+    return sum(run.seconds for run in runs), sum(run.cpu_seconds for run in runs)

@@ -26,7 +26,9 @@ def print_latencies(record):
     print("HTTP errors: " + (", ".join(f"{name} x{count}" for name, count in sorted(record.errors.items())) or "none"))
 
 
-def print_outcome(outcome, engine_speed, workers):
+def print_outcome(outcome, engines, workers, spent, cores):
+    """`engines`: the engines alone (EngineSpeed, mean of before and after); `spent`: CPU seconds
+    by role during the concurrent batches (monitor.CpuByRole)."""
     print(f"\nReceipts: {outcome.receipts} sent, {outcome.completed} completed, {outcome.failed} failed")
     for error, count in outcome.failures.items():
         print(f"  failed x{count}: {error}")
@@ -36,11 +38,22 @@ def print_outcome(outcome, engine_speed, workers):
     print(f"Batches whose counts disagree with their receipts: {len(outcome.counts_disagree)}")
     for line in outcome.counts_disagree[:10]:
         print(f"  {line}")
-    ratio = outcome.throughput / engine_speed if engine_speed else float("nan")
+    speed = engines.files_per_second
+    ratio = outcome.throughput / speed if speed else float("nan")
     print(
         f"Throughput: {outcome.throughput:.2f} receipts/s over {outcome.seconds:.0f} s; the OCR engines alone on the "
-        f"same files with {workers} processes (mean of before and after): {engine_speed:.2f} files/s; ratio {ratio:.2f}"
+        f"same files with {workers} processes (mean of before and after): {speed:.2f} files/s; ratio {ratio:.2f}"
     )
+    # The ratio is the workers' share of the cores times how close each receipt's CPU comes to the
+    # engines' own: printed apart, they say which of the two to work on.
+    if outcome.completed and engines.cpu_per_file:
+        per_receipt = spent["workers"] / outcome.completed
+        share = spent["workers"] / (spent["wall"] * cores)
+        print(
+            f"  made of: the workers' share of the cores {100 * share:.1f} %, and their CPU per receipt "
+            f"{per_receipt:.3f} s against the engines' own {engines.cpu_per_file:.3f} s per file "
+            f"({per_receipt / engines.cpu_per_file:.2f}x)"
+        )
 
 
 def print_cpu(spent, cores):
