@@ -40,8 +40,9 @@ engines (CPU per receipt, page faults per receipt):
 | keep_freed_memory | 1.12 s | 0.04 s | 11,000 | 1.25 s |
 
 A threshold of 32 MiB instead of 16 faulted less (6,900) but raised the peak on the largest
-accepted TIFF past 1 GiB RSS (`python -m bench.loadtest.memory`); at 16 MiB every peak there
-stays under it.
+accepted TIFF by about 100 MiB (`python -m bench.loadtest.memory`, 1055 MiB RSS against 958
+when that figure still counted the RQ scheduler's shared pages too); 16 MiB keeps the headroom
+under RECEIPT_WORKER_MAX_MEMORY_MB.
 """
 
 import ctypes

@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.loadtest.memory [--database-url postgres://...]
 
 Starts the same stack as the load test with one worker, uploads each file alone through the
-API and samples the worker (with the Tesseract processes it starts) while it reads it:
+API and samples the worker (with the Tesseract processes it starts, not the RQ scheduler it
+forks: see monitor.split_forks) while it reads it:
 a 60-megapixel photo, a 20-page scanned PDF whose pages are poster-sized, and a 20-frame
 TIFF whose every frame has 60 megapixels.
 """
