@@ -115,7 +115,7 @@ class MemorySampler(Sampler):
     (Tesseract); all workers; and the RQ schedulers the workers forked (see split_forks).
 
     RSS is read at every sample. PSS, which costs the kernel a walk of each address space, is
-    read when a role's RSS is at its highest so far, and at least every `pss_every` seconds:
+    read when a role's RSS reaches a new high, and at least every `pss_every` seconds:
     PSS peaks where RSS does, and reading it twice a second from every process took about
     2 % of the machine's CPU during the load test, away from the workers being measured.
     """
