@@ -14,7 +14,11 @@
 #   each process serves several at once;
 # - a backlog of 2048 connections: a burst of polling pages waits its turn instead of being
 #   refused;
-# - a worker process that dies is started again.
+# - a worker process that dies is started again;
+# - on TERM, a worker process still running 30 s later is killed. Each process stops on TERM by
+#   itself once it has finished its requests, but one that receives TERM while it is still
+#   starting (importing Django) never stops, and granian would wait for it for ever: a TERM
+#   soon after start-up then left scripts/run.sh and `docker stop` hanging.
 set -eu
 cd "$(dirname "$0")/.."
 export GRANIAN_INTERFACE=wsgi
@@ -24,4 +28,5 @@ export GRANIAN_WORKERS="${GRANIAN_WORKERS:-2}"
 export GRANIAN_BLOCKING_THREADS="${GRANIAN_BLOCKING_THREADS:-8}"
 export GRANIAN_BACKLOG="${GRANIAN_BACKLOG:-2048}"
 export GRANIAN_RESPAWN_FAILED_WORKERS="${GRANIAN_RESPAWN_FAILED_WORKERS:-true}"
+export GRANIAN_WORKERS_KILL_TIMEOUT="${GRANIAN_WORKERS_KILL_TIMEOUT:-30}"
 exec "${PYTHON:-python}" -m granian receipts_site.wsgi:application "$@"

@@ -8,7 +8,10 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -208,3 +211,40 @@ def test_a_worker_that_dies_is_started_again(start_run_script, tmp_path):
     assert script.stop() == 0
     assert_all_gone(started)
 
+
+
+def test_term_stops_the_web_server_even_when_one_of_its_processes_does_not_stop(tmp_path):
+    # A granian process that gets TERM while it is still starting never stops by itself; here
+    # one is made deaf to TERM by stopping it, and web.sh's kill timeout must end it.
+    port = free_port()
+    environment = {**worker_environment(), "PORT": str(port), "PYTHON": sys.executable}
+    with (tmp_path / "web.out").open("w") as out:
+        server = subprocess.Popen(
+            [str(PROJECT_DIR / "scripts" / "web.sh")], env=environment, cwd=PROJECT_DIR,
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_for(lambda: answers(port) and len(children(server.pid, "granian")) == 2, timeout=180,
+                 message="the web server's two processes")  # fmt: skip
+        deaf, other = children(server.pid, "granian")
+        os.kill(deaf, signal.SIGSTOP)
+
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=120)
+
+        assert_all_gone([deaf, other])
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def answers(port):
+    """True once the web server answers HTTP at all (its health check says 503 without workers)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
