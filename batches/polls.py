@@ -95,8 +95,11 @@ def _memo_key(batch_id):
     return f"poll:memo:{batch_id}"
 
 
+CREDENTIAL_KEY_PREFIX = "poll:credential:"
+
+
 def _credential_key(credential):
-    return f"poll:credential:{hashlib.sha256(credential.encode()).hexdigest()}"
+    return CREDENTIAL_KEY_PREFIX + hashlib.sha256(credential.encode()).hexdigest()
 
 
 def token_credential(key):
@@ -250,7 +253,7 @@ class LocalCopy:
 
     def _drop_locked(self, name):
         self._mark += 1
-        if name.startswith("poll:credential:"):
+        if name.startswith(CREDENTIAL_KEY_PREFIX):
             self._credentials.pop(name, None)
         else:
             self._batches.pop(name, None)
