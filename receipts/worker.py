@@ -132,6 +132,14 @@ def keep_freed_memory():
         pass  # another C library: its own defaults
 
 
+def prepare_to_read():
+    """What a receipt worker does before its first job, once its priority is lowered: the
+    allocator set to keep freed memory, and the OCR engines loaded. The load test's
+    engines-alone baseline does the same, so the engines are timed alike in both."""
+    keep_freed_memory()
+    load_readers()
+
+
 def release_free_memory():
     """Give memory the allocator keeps after freeing it back to the system (glibc only)."""
     try:
@@ -184,8 +192,7 @@ class ReceiptWorker(SimpleWorker):
         niceness = lower_cpu_priority(settings.RECEIPT_WORKER_NICENESS)
         c_library()  # opened before RQ forks the scheduler, which calls die_with_parent
         if QUEUE_NAME in self.queue_names():
-            keep_freed_memory()
-            load_readers()
+            prepare_to_read()
             loaded = "with its OCR engines loaded"
         else:  # a webhook worker: the engines' 400 MiB would never be used
             loaded = "without OCR engines"

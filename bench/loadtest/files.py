@@ -74,12 +74,11 @@ def engine_speed(paths: list[Path], processes: int, niceness: int) -> EngineSpee
 
 
 def _engine_process(niceness: int) -> None:
-    from receipts.worker import keep_freed_memory, load_readers, lower_cpu_priority
+    from receipts.worker import lower_cpu_priority, prepare_to_read
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
     lower_cpu_priority(niceness)  # the workers' own rules: to that niceness, never further,
-    keep_freed_memory()  # the allocator set up as a receipt worker sets it,
-    load_readers()  # and the engines loaded before the first file, as a worker loads them before its first job
+    prepare_to_read()  # then their allocator settings and their engines, loaded before the first file
 
 
 def _engine_seconds(path: Path) -> tuple[float, float]:
