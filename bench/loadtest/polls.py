@@ -88,11 +88,7 @@ def make_polls(stack, batches):
         user = get_user_model().objects.get(username=account.username)
         files = [SimpleUploadedFile(name, small_png(name), "image/png") for name in ("a.png", "b.png")]
         batch = create_batch(user, files)  # queued for good: the stack has no workers
-        api = f"GET /api/batches/{batch.id} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Token {account.token}\r\n"
-        page = (
-            f"GET {{path}} HTTP/1.1\r\nHost: {host}\r\nCookie: sessionid={account.session_cookie}\r\n"
-            "HX-Request: true\r\n"
-        )
+        api = raw_request(f"/api/batches/{batch.id}", host, token_headers(account))
         client = Connection(stack.url, Record())
         api_answer = client.request("setup", "GET", f"/api/batches/{batch.id}", headers=token_headers(account))
         page_answer = client.request("setup", "GET", f"/batches/{batch.id}/", headers=page_headers(account))
@@ -101,13 +97,13 @@ def make_polls(stack, batches):
             raise RuntimeError(f"The first answers for batch {batch.id} were {api_answer} and {page_answer}.")
         etag = api_answer[1].getheader("ETag")
         tagged_page = html.unescape(HX_GET.search(page_answer[2]).group(1).decode())
-        first_page = page.format(path=f"/batches/{batch.id}/") + "\r\n"
+        first_page = raw_request(f"/batches/{batch.id}/", host, page_headers(account)) + "\r\n"
         polls.append(
             {
                 "full": [(api + "\r\n").encode(), first_page.encode()],
                 "unchanged": [
                     (api + f"If-None-Match: {etag}\r\n\r\n").encode(),
-                    (page.format(path=tagged_page) + "\r\n").encode(),
+                    (raw_request(tagged_page, host, page_headers(account)) + "\r\n").encode(),
                 ],
             }
         )
@@ -120,6 +116,12 @@ def small_png(text):
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def raw_request(path, host, headers):
+    """A GET's request line and headers, each line ended, for the blank line to be added."""
+    lines = [f"GET {path} HTTP/1.1", f"Host: {host}", *(f"{name}: {value}" for name, value in headers.items())]
+    return "".join(line + "\r\n" for line in lines)
 
 
 def token_headers(account):
